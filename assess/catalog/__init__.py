@@ -1,0 +1,118 @@
+"""Load and validate questionnaire files into domain objects, cached by id and version."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from assess.catalog.build import build_questionnaire
+from assess.catalog.checks import semantic_problems
+from assess.catalog.schema import QuestionnaireSpec
+from assess.catalog.shape import shape_problems
+from assess.catalog.source import Problem, read_yaml
+from assess.domain.questionnaire import Questionnaire
+
+DEFAULT_QUESTIONNAIRE = "digital-readiness"
+
+__all__ = ["Catalog", "Problem", "QuestionnaireError", "default_directory", "load_questionnaire", "parse_questionnaire"]
+
+
+class QuestionnaireError(Exception):
+    """A questionnaire file with problems; `problems` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def parse_questionnaire(text: str, file: str) -> Questionnaire:
+    """Validate YAML `text` (named `file` in messages) and build the questionnaire."""
+    data, source, problems = read_yaml(text, file)
+    if not problems and not isinstance(data, dict):
+        problems = [Problem(file, 1, "", "expected a mapping with format, id, version, languages, ... at the top")]
+    if problems:
+        raise QuestionnaireError(problems)
+    spec = None
+    try:
+        spec = QuestionnaireSpec.model_validate(data)
+    except ValidationError as error:
+        problems = shape_problems(error, source)
+    problems += semantic_problems(data, source)
+    if problems or spec is None:
+        unique = list(dict.fromkeys(problems))
+        raise QuestionnaireError(sorted(unique, key=lambda p: p.line))
+    return build_questionnaire(spec, file)
+
+
+def load_questionnaire(path: str | os.PathLike[str]) -> Questionnaire:
+    """Read, validate and build the questionnaire file at `path`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise QuestionnaireError([Problem(str(path), 1, "", f"cannot read the file: {error}")]) from None
+    return parse_questionnaire(text, str(path))
+
+
+def default_directory() -> Path:
+    """Where the shipped questionnaires live (ASSESS_QUESTIONNAIRES overrides)."""
+    configured = os.environ.get("ASSESS_QUESTIONNAIRES")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parent.parent.parent / "questionnaires"
+
+
+def _version_key(version: str) -> tuple[tuple[int, str], ...]:
+    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.replace("-", ".").split("."))
+
+
+class Catalog:
+    """Questionnaires loaded once from a directory, by id and version."""
+
+    def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
+        self.directory = Path(directory) if directory is not None else default_directory()
+        self._by_key: dict[tuple[str, str], Questionnaire] | None = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> dict[tuple[str, str], Questionnaire]:
+        with self._lock:
+            if self._by_key is None:
+                loaded: dict[tuple[str, str], Questionnaire] = {}
+                for path in sorted(self.directory.glob("*.yaml")):
+                    questionnaire = load_questionnaire(path)
+                    loaded[questionnaire.key] = questionnaire
+                self._by_key = loaded
+            return self._by_key
+
+    def add(self, questionnaire: Questionnaire) -> None:
+        """Make `questionnaire` available (e.g. one stored in the database)."""
+        self._load()[questionnaire.key] = questionnaire
+
+    def all(self) -> list[Questionnaire]:
+        """Every questionnaire, newest version of each id only."""
+        latest: dict[str, Questionnaire] = {}
+        for questionnaire in self._load().values():
+            current = latest.get(questionnaire.id)
+            if current is None or _version_key(questionnaire.version) > _version_key(current.version):
+                latest[questionnaire.id] = questionnaire
+        return sorted(latest.values(), key=lambda q: q.id)
+
+    def get(self, questionnaire_id: str, version: str | None = None) -> Questionnaire:
+        """Return a questionnaire by id (newest version unless `version` is given)."""
+        if version is not None:
+            try:
+                return self._load()[(questionnaire_id, version)]
+            except KeyError:
+                raise LookupError(f"questionnaire {questionnaire_id!r} version {version!r} is not known") from None
+        for questionnaire in self.all():
+            if questionnaire.id == questionnaire_id:
+                return questionnaire
+        known = ", ".join(q.id for q in self.all()) or "none"
+        raise LookupError(f"unknown questionnaire {questionnaire_id!r}; known: {known}")
+
+    def ids(self) -> Iterable[str]:
+        return [q.id for q in self.all()]

@@ -1,0 +1,243 @@
+"""Checks that need the whole questionnaire: translations, ids, references, cycles.
+
+They run on the raw YAML data, not on the validated spec, so that a file with
+shape errors still gets every other problem reported in the same run. Items of
+the wrong type are skipped here; the shape check reports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from assess.catalog.source import Path, Problem, SourceMap
+
+_SUBJECTS = ("measure", "question", "dimension", "rule")
+
+
+def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
+    value = data.get(key) if isinstance(data, dict) else None
+    return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)] if isinstance(value, list) else []
+
+
+def _str(item: dict[str, Any], key: str) -> str | None:
+    value = item.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _subject(item: dict[str, Any], kinds: Sequence[str]) -> tuple[str, str] | None:
+    named = [(k, item[k]) for k in kinds if isinstance(item.get(k), str)]
+    return named[0] if len(named) == 1 else None
+
+
+def _dimensions(data: Any) -> list[tuple[Path, dict[str, Any]]]:
+    return [(("dimensions", d), dim) for d, dim in _items(data, "dimensions")]
+
+
+def _questions(data: Any) -> list[tuple[Path, dict[str, Any]]]:
+    return [((*p, "questions", q), x) for p, dim in _dimensions(data) for q, x in _items(dim, "questions")]
+
+
+def _texts(data: Any) -> Iterator[tuple[Path, Any]]:
+    """(path, text) for every translatable text."""
+    yield ("title",), data.get("title")
+    yield ("description",), data.get("description")
+    for path, dim in _dimensions(data):
+        yield (*path, "title"), dim.get("title")
+        yield (*path, "description"), dim.get("description")
+    for path, question in _questions(data):
+        yield (*path, "text"), question.get("text")
+        yield (*path, "help"), question.get("help")
+    for m, measure in _items(data, "measures"):
+        yield ("measures", m, "title"), measure.get("title")
+        yield ("measures", m, "description"), measure.get("description")
+        kpis = measure.get("kpis")
+        for k, kpi in enumerate(kpis if isinstance(kpis, list) else []):
+            yield ("measures", m, "kpis", k), kpi
+    for r, rule in _items(data, "rules"):
+        yield ("rules", r, "message"), rule.get("message")
+
+
+def _translations(data: Any, languages: list[str], src: SourceMap) -> Iterator[Problem]:
+    for path, text in _texts(data):
+        if text is None:
+            continue  # a missing required text is a shape problem
+        if not isinstance(text, dict):
+            yield src.problem(path, f"expected a text per language ({', '.join(f'{x}: ...' for x in languages)})")
+            continue
+        yield from _per_language(path, text, languages, src, _check_text)
+    for path, question in _questions(data):
+        levels = question.get("levels")
+        if isinstance(levels, dict):
+            yield from _per_language((*path, "levels"), levels, languages, src, _check_levels)
+
+
+def _check_text(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"expected text, got {value!r}; put it in quotes"
+    return None if value.strip() else "empty text; write it"
+
+
+def _check_levels(value: Any) -> str | None:
+    if not isinstance(value, list):
+        return "expected a list of 5 level descriptions"
+    if len(value) != 5:
+        return f"{len(value)} level descriptions given; give exactly 5 (levels 1 to 5, from initial to leading)"
+    if any(not isinstance(x, str) or not x.strip() for x in value):
+        return "a level description is empty or not text; describe every level in words"
+    return None
+
+
+def _per_language(path: Path, values: dict[str, Any], languages: list[str], src: SourceMap, check: Any) -> Iterator[Problem]:
+    for lang in languages:
+        if lang not in values:
+            yield src.problem(path, f"missing translation '{lang}'; add '{lang}: ...'")
+        elif (message := check(values[lang])) is not None:
+            yield src.problem((*path, lang), message)
+    for lang in values:
+        if lang not in languages:
+            yield src.problem((*path, lang), f"language '{lang}' is not in languages {languages}; remove it or add it there")
+
+
+def _duplicates(items: Sequence[tuple[Path, Any]], what: str, src: SourceMap) -> Iterator[Problem]:
+    first: dict[str, Path] = {}
+    for path, item in items:
+        ident = _str(item, "id")
+        if ident is None:
+            continue
+        if ident in first:
+            first_line = src.line(first[ident])
+            message = f"duplicate {what} id '{ident}' (first on line {first_line}); give each {what} its own id"
+            yield src.problem((*path, "id"), message)
+        else:
+            first[ident] = (*path, "id")
+
+
+def _known(data: Any) -> dict[str, list[str]]:
+    def ids(items: Sequence[tuple[Any, dict[str, Any]]]) -> list[str]:
+        return [i for _, x in items if (i := _str(x, "id")) is not None]
+
+    return {
+        "question": ids(_questions(data)), "dimension": ids(_dimensions(data)),
+        "measure": ids(_items(data, "measures")), "rule": ids(_items(data, "rules")),
+    }
+
+
+def _unknown(kind: str, ref: str, known: Sequence[str]) -> str:
+    unique = list(dict.fromkeys(known))
+    near = [k for k in unique if k.split(".")[0] == ref.split(".")[0]][:6] or unique[:6]
+    hint = f"known {kind}s include: {', '.join(near)}" if near else f"there are no {kind}s"
+    return f"unknown {kind} '{ref}'; {hint}"
+
+
+def _references(data: Any, src: SourceMap) -> Iterator[Problem]:
+    known = _known(data)
+
+    def check(path: Path, item: dict[str, Any], kinds: Sequence[str]) -> Iterator[Problem]:
+        subject = _subject(item, kinds)
+        if subject is not None and subject[1] not in known[subject[0]]:
+            yield src.problem((*path, subject[0]), _unknown(subject[0], subject[1], known[subject[0]]))
+
+    for m, measure in _items(data, "measures"):
+        base: Path = ("measures", m)
+        dimension = _str(measure, "dimension")
+        if dimension is not None and dimension not in known["dimension"]:
+            yield src.problem((*base, "dimension"), _unknown("dimension", dimension, known["dimension"]))
+        for t, trigger in _items(measure, "triggers"):
+            yield from check((*base, "triggers", t), trigger, ("question", "dimension", "rule"))
+        for p, prereq in _items(measure, "prerequisites"):
+            yield from check((*base, "prerequisites", p), prereq, ("measure", "question", "dimension"))
+            if prereq.get("measure") is not None and prereq.get("measure") == measure.get("id"):
+                yield src.problem((*base, "prerequisites", p), "a measure cannot be its own prerequisite; remove it")
+    for r, rule in _items(data, "rules"):
+        for key in ("ahead", "behind"):
+            ref = _str(rule, key)
+            if ref is not None and ref not in known["dimension"]:
+                yield src.problem(("rules", r, key), _unknown("dimension", ref, known["dimension"]))
+        for c, condition in _items(rule, "conditions"):
+            yield from check(("rules", r, "conditions", c), condition, ("question", "dimension"))
+
+
+def _edges(data: Any) -> dict[str, list[tuple[str, str]]]:
+    """measure -> [(prerequisite measure, how)], including measures a condition pulls in."""
+    measures = [m for _, m in _items(data, "measures") if _str(m, "id")]
+    addressing: dict[tuple[str, str], list[str]] = {}
+    for measure in measures:
+        for _, trigger in _items(measure, "triggers"):
+            subject = _subject(trigger, ("question", "dimension"))
+            if subject is not None:
+                addressing.setdefault(subject, []).append(measure["id"])
+    edges: dict[str, list[tuple[str, str]]] = {}
+    for measure in measures:
+        out = edges.setdefault(measure["id"], [])
+        for _, prereq in _items(measure, "prerequisites"):
+            subject = _subject(prereq, ("measure", "question", "dimension"))
+            if subject is None:
+                continue
+            if subject[0] == "measure":
+                out.append((subject[1], "prerequisite"))
+            else:
+                how = f"addresses the condition on {subject[1]}"
+                out += [(a, how) for a in addressing.get(subject, []) if a != measure["id"]]
+    return edges
+
+
+def _cycles(data: Any, src: SourceMap) -> Iterator[Problem]:
+    edges = _edges(data)
+    position = {m["id"]: i for i, m in _items(data, "measures") if _str(m, "id")}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    stack: list[str] = []
+    reported: set[frozenset[str]] = set()
+    problems: list[Problem] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for target, how in edges.get(node, ()):
+            if target not in position:
+                continue
+            if state.get(target) == 1:
+                cycle = [*stack[stack.index(target):], target]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    via = "" if how == "prerequisite" else f" ({target} {how} of {node})"
+                    problems.append(src.problem(
+                        ("measures", position[node], "prerequisites"),
+                        f"prerequisite cycle {' -> '.join(cycle)}{via}; remove one of these prerequisites",
+                    ))
+            elif target not in state:
+                visit(target)
+        stack.pop()
+        state[node] = 2
+
+    for node in position:
+        if node not in state:
+            visit(node)
+    yield from problems
+
+
+def _unreachable(data: Any, src: SourceMap) -> Iterator[Problem]:
+    needed = {p.get("measure") for _, m in _items(data, "measures") for _, p in _items(m, "prerequisites")}
+    for m, measure in _items(data, "measures"):
+        if not measure.get("triggers") and measure.get("id") not in needed:
+            yield src.problem(("measures", m), "no triggers and no measure needs it, so it is never recommended; add a trigger")
+
+
+def semantic_problems(data: Any, src: SourceMap) -> list[Problem]:
+    """Every problem that needs the whole file to be seen."""
+    if not isinstance(data, dict):
+        return []
+    languages = [x for x in data.get("languages") or [] if isinstance(x, str)]
+    problems: list[Problem] = []
+    if len(set(languages)) != len(languages):
+        problems.append(src.problem(("languages",), "a language is listed twice; list each once"))
+    if languages:
+        problems += _translations(data, languages, src)
+    problems += _duplicates(_dimensions(data), "dimension", src)
+    problems += _duplicates(_questions(data), "question", src)
+    problems += _duplicates([(("measures", m), x) for m, x in _items(data, "measures")], "measure", src)
+    problems += _duplicates([(("rules", r), x) for r, x in _items(data, "rules")], "rule", src)
+    problems += _references(data, src)
+    problems += _unreachable(data, src)
+    problems += _cycles(data, src)
+    return problems

@@ -1,0 +1,153 @@
+"""The questionnaire file's structure as pydantic models (format 1).
+
+Only shape and value ranges live here; cross references, translations and
+cycles are checked in `checks.py`, where the whole file is known.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, model_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=80)]
+Level = Annotated[StrictInt, Field(ge=1, le=5)]
+Weight = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Text = dict[str, str]
+Scale = Literal["low", "medium", "high"]
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class QuestionSpec(Spec):
+    id: Id
+    text: Text
+    help: Text | None = None
+    weight: Weight = 1.0
+    allow_na: StrictBool = False
+    levels: dict[str, list[str]]
+
+
+class DimensionSpec(Spec):
+    id: Id
+    title: Text
+    description: Text
+    weight: Weight = 1.0
+    target: Level | None = None
+    questions: list[QuestionSpec] = Field(min_length=1)
+
+
+class TriggerSpec(Spec):
+    question: str | None = None
+    dimension: str | None = None
+    rule: str | None = None
+    below: Annotated[StrictInt, Field(ge=2, le=5)] | None = None
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> TriggerSpec:
+        named = [k for k in ("question", "dimension", "rule") if getattr(self, k) is not None]
+        if len(named) != 1:
+            raise ValueError("a trigger names exactly one of question, dimension or rule")
+        if named[0] == "rule" and self.below is not None:
+            raise ValueError("a rule trigger takes no 'below'; remove it")
+        if named[0] != "rule" and self.below is None:
+            raise ValueError(f"a {named[0]} trigger needs 'below: N' (2 to 5): the level below which it fires")
+        return self
+
+
+class ConditionSpec(Spec):
+    question: str | None = None
+    dimension: str | None = None
+    min_level: Level | None = None
+    max_level: Level | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> ConditionSpec:
+        if (self.question is None) == (self.dimension is None):
+            raise ValueError("a condition names exactly one of question or dimension")
+        if self.min_level is None and self.max_level is None:
+            raise ValueError("a condition needs min_level, max_level or both")
+        if self.min_level and self.max_level and self.min_level > self.max_level:
+            raise ValueError("min_level is above max_level; the condition can never hold")
+        return self
+
+
+class PrerequisiteSpec(Spec):
+    measure: str | None = None
+    question: str | None = None
+    dimension: str | None = None
+    min_level: Level | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> PrerequisiteSpec:
+        named = [k for k in ("measure", "question", "dimension") if getattr(self, k) is not None]
+        if len(named) != 1:
+            raise ValueError("a prerequisite names exactly one of measure, question or dimension")
+        if named[0] == "measure" and self.min_level is not None:
+            raise ValueError("a measure prerequisite takes no min_level; remove it")
+        if named[0] != "measure" and self.min_level is None:
+            raise ValueError(f"a {named[0]} prerequisite needs 'min_level: N' (1 to 5)")
+        return self
+
+
+class MeasureSpec(Spec):
+    id: Id
+    dimension: str
+    title: Text
+    description: Text
+    triggers: list[TriggerSpec] = []
+    prerequisites: list[PrerequisiteSpec] = []
+    effort: Scale
+    impact: Scale
+    duration_weeks: Annotated[StrictInt, Field(gt=0, le=520)]
+    kpis: list[Text] = []
+
+
+class RuleSpec(Spec):
+    id: Id
+    kind: Literal["dimension_gap", "pattern"]
+    message: Text
+    ahead: str | None = None
+    behind: str | None = None
+    min_gap: Annotated[float, Field(gt=0, le=4)] | None = None
+    conditions: list[ConditionSpec] = []
+
+    @model_validator(mode="after")
+    def _by_kind(self) -> RuleSpec:
+        if self.kind == "dimension_gap":
+            missing = [k for k in ("ahead", "behind", "min_gap") if getattr(self, k) is None]
+            if missing:
+                raise ValueError(f"a dimension_gap rule needs {', '.join(missing)}")
+            if self.conditions:
+                raise ValueError("a dimension_gap rule takes no conditions; use kind: pattern")
+            if self.ahead == self.behind:
+                raise ValueError("ahead and behind name the same dimension")
+        else:
+            if len(self.conditions) < 2:
+                raise ValueError("a pattern rule needs at least two conditions (something high while something low)")
+            if self.ahead or self.behind or self.min_gap:
+                raise ValueError("a pattern rule takes no ahead/behind/min_gap; use kind: dimension_gap")
+        return self
+
+
+class ScoringSpec(Spec):
+    min_coverage: Share = 0.6
+    max_na_share: Share = 0.5
+
+
+class QuestionnaireSpec(Spec):
+    format: Literal[1]
+    id: Id
+    version: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]] = Field(min_length=1)
+    title: Text
+    description: Text
+    estimated_minutes: Annotated[StrictInt, Field(gt=0)] | None = None
+    scoring: ScoringSpec = ScoringSpec()
+    default_target: Level = 4
+    dimensions: list[DimensionSpec] = Field(min_length=1)
+    measures: list[MeasureSpec] = []
+    rules: list[RuleSpec] = []

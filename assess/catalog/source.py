@@ -1,0 +1,90 @@
+"""Read a YAML file into plain data plus a map from each path to its line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a questionnaire file, and where."""
+
+    file: str
+    line: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.file}:{self.line}: {where}{self.message}"
+
+
+def format_path(path: Path) -> str:
+    """Render ('dimensions', 2, 'id') as dimensions[2].id."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+@dataclass(slots=True)
+class SourceMap:
+    """Lines of every key and item in a YAML document, found by path."""
+
+    file: str
+    lines: dict[Path, int] = field(default_factory=dict)
+    duplicates: list[tuple[Path, int, int]] = field(default_factory=list)
+
+    def line(self, path: Path) -> int:
+        """Line of `path`, or of its nearest ancestor that exists in the file."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return 1
+
+    def problem(self, path: Path, message: str) -> Problem:
+        return Problem(self.file, self.line(path), format_path(path), message)
+
+
+def _index(node: yaml.Node, path: Path, source: SourceMap) -> None:
+    source.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            child = (*path, key)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                source.duplicates.append((child, line, seen[key]))
+                continue
+            seen[key] = line
+            source.lines[child] = line
+            _index(value_node, child, source)
+    elif isinstance(node, yaml.SequenceNode):
+        for position, item in enumerate(node.value):
+            _index(item, (*path, position), source)
+
+
+def read_yaml(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]]:
+    """Parse `text`; return the data, its source map, and syntax problems."""
+    source = SourceMap(file)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + 1 if mark else 1
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return None, source, [Problem(file, line, "", f"not valid YAML: {reason}; check indentation and quoting")]
+    if node is not None:
+        _index(node, (), source)
+    problems = [
+        Problem(file, line, format_path(path), f"key given twice (first on line {first}); keep one")
+        for path, line, first in source.duplicates
+    ]
+    return data, source, problems

@@ -1,0 +1,131 @@
+"""The `assess` command line. Heavy imports (Flask, plotly, WeasyPrint) stay inside commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from assess.catalog import Catalog, QuestionnaireError, load_questionnaire
+
+
+@click.group()
+@click.version_option(package_name="assess")
+def main() -> None:
+    """Digital-readiness assessment: validate questionnaires, score answers, serve the app."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def validate(files: tuple[str, ...]) -> None:
+    """Check questionnaire FILES; print every problem as FILE:LINE: message."""
+    failed = False
+    for file in files:
+        try:
+            questionnaire = load_questionnaire(file)
+        except QuestionnaireError as error:
+            failed = True
+            for problem in error.problems:
+                click.echo(str(problem))
+            continue
+        click.echo(
+            f"{file}: ok ({questionnaire.id} {questionnaire.version}: {len(questionnaire.dimensions)} dimensions, "
+            f"{questionnaire.question_count} questions, {len(questionnaire.measures)} measures, "
+            f"{len(questionnaire.rules)} rules)",
+            err=True,
+        )
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False))
+@click.option("--questionnaire", "questionnaire_ref", help="Questionnaire id or YAML file (default: the one named in ANSWERS).")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True)
+@click.option("--lang", default=None, help="Language of the texts (default: the questionnaire's first).")
+def score(answers: str, questionnaire_ref: str | None, fmt: str, lang: str | None) -> None:
+    """Score ANSWERS (JSON) and print scores, flags and the roadmap."""
+    from assess.domain.evaluation import evaluate
+    from assess.domain.serialize import evaluation_to_dict
+    from assess.services.answer_files import AnswerFileError, read_answer_file
+
+    try:
+        parsed = read_answer_file(answers, Catalog(), questionnaire_ref)
+    except AnswerFileError as error:
+        for problem in error.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+    evaluation = evaluate(parsed.questionnaire, parsed.responses, targets=parsed.targets, consensus=parsed.consensus)
+    result = evaluation_to_dict(evaluation, lang)
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        from assess.reporting.text import render_text
+
+        click.echo(render_text(result), nl=False)
+
+
+@main.group()
+def questionnaire() -> None:
+    """Inspect questionnaires."""
+
+
+@questionnaire.command("show")
+@click.argument("ref")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@click.option("--lang", default=None, help="Language for the text format.")
+def questionnaire_show(ref: str, fmt: str, lang: str | None) -> None:
+    """Show questionnaire REF (an id or a YAML file) as loaded."""
+    from assess.domain.export import questionnaire_to_dict, questionnaire_to_text
+    from assess.services.answer_files import resolve_questionnaire
+
+    try:
+        loaded = resolve_questionnaire(Catalog(), ref)
+    except QuestionnaireError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    except LookupError as error:
+        click.echo(f"error: {error.args[0]}", err=True)
+        sys.exit(2)
+    if fmt == "json":
+        click.echo(json.dumps(questionnaire_to_dict(loaded), ensure_ascii=False, indent=2))
+    else:
+        click.echo(questionnaire_to_text(loaded, lang or loaded.languages[0]), nl=False)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=None, type=int, help="gunicorn workers (default: $WEB_CONCURRENCY or 2).")
+@click.option("--demo/--no-demo", default=False, help="Create a demo assessment and print its link.")
+def serve(host: str, port: int, workers: int | None, demo: bool) -> None:
+    """Serve the web app with gunicorn (Flask's development server only where gunicorn is missing)."""
+    import os
+    import shutil
+
+    from assess import create_app
+
+    app = create_app()  # fails fast on bad configuration, creates the tables
+    if demo:
+        from sqlmodel import Session
+
+        from assess.services.demo import seed_demo
+
+        with Session(app.extensions["assess.engine"]) as session:
+            token = seed_demo(session, app.extensions["assess.catalog"], app.config["SECRET_KEY"])
+            session.commit()
+        click.echo(f"Demo result: http://{host}:{port}/r/{token}/result")
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    workers = workers or int(os.environ.get("WEB_CONCURRENCY", "2"))
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
+    if gunicorn is None:
+        click.echo("gunicorn is not installed; using Flask's development server", err=True)
+        app.run(host=host, port=port)
+        return
+    os.execv(gunicorn, [gunicorn, "--bind", f"{host}:{port}", "--workers", str(workers),
+                        "--access-logfile", "-", "assess.wsgi:app"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""The five maturity levels and the mapping between levels and scores."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+MIN_LEVEL = 1
+MAX_LEVEL = 5
+LEVELS = tuple(range(MIN_LEVEL, MAX_LEVEL + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class LevelName:
+    level: int
+    en: str
+    de: str
+
+    def text(self, lang: str) -> str:
+        return self.de if lang == "de" else self.en
+
+
+LEVEL_NAMES: dict[int, LevelName] = {
+    1: LevelName(1, "Initial", "Initial"),
+    2: LevelName(2, "Emerging", "Im Aufbau"),
+    3: LevelName(3, "Defined", "Definiert"),
+    4: LevelName(4, "Integrated", "Integriert"),
+    5: LevelName(5, "Leading", "Führend"),
+}
+
+
+def level_to_score(level: float) -> float:
+    """Map a level 1..5 (possibly a mean) onto the 0..100 score scale."""
+    return (level - MIN_LEVEL) * 100.0 / (MAX_LEVEL - MIN_LEVEL)
+
+
+def score_to_level(score: float) -> float:
+    """Map a 0..100 score back onto the continuous 1..5 level scale."""
+    return MIN_LEVEL + score * (MAX_LEVEL - MIN_LEVEL) / 100.0
+
+
+def reached_level(score: float) -> int:
+    """The whole level a score has fully reached (2.96 has not yet reached 3)."""
+    # The epsilon keeps 50.0 computed as 49.999999 from falling a level.
+    return max(MIN_LEVEL, min(MAX_LEVEL, math.floor(score_to_level(score) + 1e-9)))

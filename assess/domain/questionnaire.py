@@ -1,0 +1,179 @@
+"""The questionnaire model: frozen, typed objects built once by the catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text in several languages."""
+
+    values: Mapping[str, str]
+
+    def get(self, lang: str) -> str:
+        """Return the text in `lang`, or in the first language as a fallback."""
+        if lang in self.values:
+            return self.values[lang]
+        return next(iter(self.values.values()), "")
+
+    def __getitem__(self, lang: str) -> str:
+        return self.get(lang)
+
+
+class Effort(Enum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self.value]
+
+
+_RANK = {"low": 1, "medium": 2, "high": 3}
+Impact = Effort  # same three-step scale, read as size of the benefit
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    dimension_id: str
+    text: Text
+    help: Text | None
+    weight: float
+    allow_na: bool
+    levels: Mapping[str, tuple[str, str, str, str, str]]
+
+    def level_text(self, level: int, lang: str) -> str:
+        """Return the anchored description of `level` (1..5) in `lang`."""
+        texts = self.levels.get(lang) or next(iter(self.levels.values()))
+        return texts[level - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    id: str
+    title: Text
+    description: Text
+    weight: float
+    target: int
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A question or dimension between `min_level` and `max_level` (inclusive)."""
+
+    subject: str  # "question" | "dimension"
+    ref: str
+    min_level: float | None = None
+    max_level: float | None = None
+
+    def holds(self, level: float) -> bool:
+        if self.min_level is not None and level < self.min_level:
+            return False
+        return self.max_level is None or level <= self.max_level
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """When a measure is recommended: a question or dimension below a level, or a rule."""
+
+    subject: str  # "question" | "dimension" | "rule"
+    ref: str
+    below: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    id: str
+    dimension_id: str
+    title: Text
+    description: Text
+    triggers: tuple[Trigger, ...]
+    requires_measures: tuple[str, ...]
+    requires_conditions: tuple[Condition, ...]
+    effort: Effort
+    impact: Effort
+    duration_weeks: int
+    kpis: tuple[Text, ...] = ()
+
+
+class RuleKind(Enum):
+    DIMENSION_GAP = "dimension_gap"
+    PATTERN = "pattern"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """An isolated-solution rule: one capability far ahead of what it depends on."""
+
+    id: str
+    kind: RuleKind
+    message: Text
+    ahead: str | None = None
+    behind: str | None = None
+    min_gap: float | None = None
+    conditions: tuple[Condition, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringSettings:
+    min_coverage: float = 0.6
+    max_na_share: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Questionnaire:
+    id: str
+    version: str
+    languages: tuple[str, ...]
+    title: Text
+    description: Text
+    dimensions: tuple[Dimension, ...]
+    measures: tuple[Measure, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    scoring: ScoringSettings = ScoringSettings()
+    estimated_minutes: int | None = None
+    source: str = ""
+    _questions: Mapping[str, Question] = field(init=False, repr=False, compare=False)
+    _dimensions: Mapping[str, Dimension] = field(init=False, repr=False, compare=False)
+    _measures: Mapping[str, Measure] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        questions = {q.id: q for d in self.dimensions for q in d.questions}
+        object.__setattr__(self, "_questions", MappingProxyType(questions))
+        object.__setattr__(self, "_dimensions", MappingProxyType({d.id: d for d in self.dimensions}))
+        object.__setattr__(self, "_measures", MappingProxyType({m.id: m for m in self.measures}))
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.id, self.version)
+
+    def questions(self) -> Iterator[Question]:
+        """Iterate over all questions in questionnaire order."""
+        for dimension in self.dimensions:
+            yield from dimension.questions
+
+    def question(self, question_id: str) -> Question:
+        return self._questions[question_id]
+
+    def has_question(self, question_id: str) -> bool:
+        return question_id in self._questions
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        return self._dimensions[dimension_id]
+
+    def measure(self, measure_id: str) -> Measure:
+        return self._measures[measure_id]
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+    @property
+    def question_count(self) -> int:
+        return len(self._questions)

@@ -1,0 +1,138 @@
+"""Read an answers file (the input of `assess score` and `assess report`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assess.catalog import Catalog, QuestionnaireError, load_questionnaire
+from assess.domain.answers import ROLES, Response, read_answers
+from assess.domain.levels import MAX_LEVEL, MIN_LEVEL
+from assess.domain.questionnaire import Questionnaire
+
+_TOP_KEYS = {"questionnaire", "version", "answers", "respondents", "role", "name", "targets", "consensus", "organisation"}
+
+
+class AnswerFileError(Exception):
+    """An answers file that cannot be scored; `problems` has one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerFile:
+    questionnaire: Questionnaire
+    responses: tuple[Response, ...]
+    targets: Mapping[str, int] = field(default_factory=dict)
+    consensus: Mapping[str, int] = field(default_factory=dict)
+    organisation: str = ""
+
+
+def resolve_questionnaire(catalog: Catalog, ref: str, version: str | None = None) -> Questionnaire:
+    """A questionnaire by catalog id or by path to a YAML file."""
+    path = Path(ref)
+    if ref.endswith((".yaml", ".yml")) or path.is_file():
+        return load_questionnaire(path)
+    return catalog.get(ref, version)
+
+
+def _levels(raw: object, known: set[str], what: str, problems: list[str]) -> dict[str, int]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(f"{what}: expected an object")
+        return {}
+    out = {}
+    for key, value in raw.items():
+        if key not in known:
+            problems.append(f"{what}.{key}: unknown id")
+        elif isinstance(value, bool) or not isinstance(value, int) or not MIN_LEVEL <= value <= MAX_LEVEL:
+            problems.append(f"{what}.{key}: {value!r} is not a level {MIN_LEVEL}-{MAX_LEVEL}")
+        else:
+            out[key] = value
+    return out
+
+
+def _role(raw: object, where: str, problems: list[str]) -> str | None:
+    if raw is None or raw in ROLES:
+        return raw
+    problems.append(f"{where}.role: {raw!r} is not a role; use one of {', '.join(ROLES)}")
+    return None
+
+
+def parse_answer_data(data: Any, catalog: Catalog, questionnaire_ref: str | None = None) -> AnswerFile:
+    """Validate decoded answers JSON; raise AnswerFileError listing every problem."""
+    if not isinstance(data, dict):
+        raise AnswerFileError(["expected a JSON object with 'questionnaire' and 'answers' or 'respondents'"])
+    problems = [f"unknown key '{k}'; allowed: {', '.join(sorted(_TOP_KEYS))}" for k in data if k not in _TOP_KEYS]
+    named = data.get("questionnaire")
+    if named is not None and not isinstance(named, str):
+        raise AnswerFileError(["questionnaire: expected the questionnaire id as text"])
+    version = data.get("version")
+    if version is not None and not isinstance(version, str):
+        raise AnswerFileError(["version: expected the questionnaire version as text, e.g. \"1.0.0\""])
+    try:
+        if questionnaire_ref:
+            questionnaire = resolve_questionnaire(catalog, questionnaire_ref)
+        elif named:
+            questionnaire = catalog.get(named, version)
+        else:
+            raise AnswerFileError(["questionnaire: missing; name the questionnaire id, e.g. \"digital-readiness\""])
+    except LookupError as error:
+        raise AnswerFileError([f"questionnaire: {error.args[0]}"]) from None
+    except QuestionnaireError as error:
+        raise AnswerFileError([str(p) for p in error.problems]) from None
+    if named and named != questionnaire.id:
+        problems.append(f"questionnaire: the answers are for '{named}', not for '{questionnaire.id}'")
+    if "answers" in data and "respondents" in data:
+        problems.append("give either 'answers' (one respondent) or 'respondents' (several), not both")
+    responses = []
+    if "respondents" in data:
+        items = data["respondents"]
+        if not isinstance(items, list) or not items:
+            problems.append("respondents: expected a non-empty list of {role, answers}")
+            items = []
+        for i, item in enumerate(items):
+            where = f"respondents[{i}]"
+            if not isinstance(item, dict):
+                problems.append(f"{where}: expected an object with 'answers'")
+                continue
+            answers, found = read_answers(questionnaire, item.get("answers", {}), where=f"{where}.answers")
+            problems += found.messages
+            name = item.get("name")
+            responses.append(Response(answers, _role(item.get("role"), where, problems),
+                                      name if isinstance(name, str) else None, respondent_id=str(i + 1)))
+    elif "answers" in data:
+        answers, found = read_answers(questionnaire, data["answers"])
+        problems += found.messages
+        responses.append(Response(answers, _role(data.get("role"), "answers", problems), respondent_id="1"))
+    else:
+        problems.append("missing 'answers' (one respondent) or 'respondents' (several)")
+    targets = _levels(data.get("targets"), {d.id for d in questionnaire.dimensions}, "targets", problems)
+    consensus = _levels(data.get("consensus"), {q.id for q in questionnaire.questions()}, "consensus", problems)
+    if problems:
+        raise AnswerFileError(problems)
+    organisation = data.get("organisation")
+    return AnswerFile(questionnaire, tuple(responses), targets, consensus,
+                      organisation if isinstance(organisation, str) else "")
+
+
+def read_answer_file(path: str, catalog: Catalog, questionnaire_ref: str | None = None) -> AnswerFile:
+    """Read and validate the answers file at `path`."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise AnswerFileError([f"cannot read {path}: {error}"]) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise AnswerFileError([f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"]) from None
+    try:
+        return parse_answer_data(data, catalog, questionnaire_ref)
+    except AnswerFileError as error:
+        raise AnswerFileError([f"{path}: {p}" for p in error.problems]) from None

@@ -1,0 +1,113 @@
+"""The `assess` command line: validate, score, questionnaire show."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assess.cli import main
+from tests.conftest import DEFAULT_FILE, FIXTURES
+
+MINI = str(FIXTURES / "mini.yaml")
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write(tmp_path: Path, data: object, name: str = "answers.json") -> str:
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def test_validate_passes_shipped_questionnaires() -> None:
+    code, out, err = invoke("validate", str(DEFAULT_FILE), MINI)
+    assert code == 0, out
+    assert "ok (digital-readiness" in err
+
+
+def test_validate_lists_every_problem_with_file_and_line(tmp_path: Path) -> None:
+    broken = (FIXTURES / "mini.yaml").read_text().replace("weight: 2\n", "weigth: 2\n", 1).replace(
+        "{measure: m.map}", "{measure: m.nope}")
+    path = write(tmp_path, broken, "broken.yaml")
+    code, out, _ = invoke("validate", path, MINI)
+    assert code == 1
+    lines = out.strip().splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith(f"{path}:") for line in lines)
+    assert "unknown key 'weigth'" in lines[0] and "unknown measure 'm.nope'" in lines[1]
+
+
+def test_score_json_has_the_documented_shape(tmp_path: Path) -> None:
+    path = write(tmp_path, {"questionnaire": "mini", "answers": {"ch.booking": 5, "ch.chat": "na", "proc.handover": 1,
+                                                                  "proc.map": 2, "data.master": "dont_know"}})
+    code, out, _ = invoke("score", path, "--questionnaire", MINI, "--lang", "en")
+    assert code == 0
+    result = json.loads(out)
+    assert set(result) >= {"overall", "dimensions", "flags", "roadmap"}
+    assert result["overall"]["excluded_dimensions"] == ["data"]
+    assert [f["rule"] for f in result["flags"]] == ["r.island", "r.gap"]
+    phases = result["roadmap"]["phases"]
+    assert [m["id"] for m in phases[0]["measures"]] == ["m.map"]
+    assert phases[0]["gate"]["conditions"][0]["text"] == "“Process map?” at level 3 or more (now 2.0)"
+    assert phases[1]["measures"][0]["why"][0]["text"] == "“Booking handover?” is at level 1.0; it is to reach 3"
+
+
+def test_score_several_respondents_text(tmp_path: Path) -> None:
+    path = write(tmp_path, {"questionnaire": "mini", "respondents": [
+        {"role": "executive", "answers": {"ch.booking": 5, "ch.chat": 4}},
+        {"role": "service_staff", "answers": {"ch.booking": 2, "ch.chat": 4}},
+    ]})
+    code, out, _ = invoke("score", path, "--questionnaire", MINI, "--format", "text", "--lang", "de")
+    assert code == 0
+    assert "2 Teilnehmende" in out
+    assert "Fragen mit 2+ Stufen Abweichung" in out and "Online-Buchung? (2–5)" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not valid JSON: Expecting property name enclosed in double quotes at line 1"),
+        ({"questionnaire": "mini", "answers": {"ch.nope": 3}}, "answers.ch.nope: unknown question 'ch.nope'"),
+        ({"questionnaire": "mini", "answers": {"ch.booking": 0}}, "answers.ch.booking: 0 is not an answer"),
+        ({"questionnaire": "mini", "answers": {"ch.booking": 6}}, "answers.ch.booking: 6 is not an answer"),
+        ({"questionnaire": "mini", "answers": {"proc.map": "na"}}, "does not allow \"not applicable\""),
+        ({"questionnaire": "other", "answers": {}}, "the answers are for 'other', not for 'mini'"),
+        ({"questionnaire": "mini"}, "missing 'answers'"),
+        ([1, 2], "expected a JSON object"),
+    ],
+)
+def test_bad_input_is_one_line_per_problem_and_exit_2(tmp_path: Path, content: object, message: str) -> None:
+    path = write(tmp_path, content)
+    code, out, err = invoke("score", path, "--questionnaire", MINI)
+    assert code == 2
+    assert out == ""
+    assert message in err
+    assert "Traceback" not in err
+    assert all(line.startswith("error: ") for line in err.strip().splitlines())
+
+
+def test_all_problems_are_listed(tmp_path: Path) -> None:
+    path = write(tmp_path, {"questionnaire": "mini", "answers": {"ch.nope": 3, "ch.booking": 9, "proc.map": "x"}})
+    code, _, err = invoke("score", path, "--questionnaire", MINI)
+    assert code == 2 and len(err.strip().splitlines()) == 3
+
+
+def test_unknown_questionnaire_id(tmp_path: Path) -> None:
+    path = write(tmp_path, {"questionnaire": "nope", "answers": {}})
+    code, _, err = invoke("score", path)
+    assert code == 2 and "unknown questionnaire 'nope'" in err
+
+
+def test_questionnaire_show_json_and_text() -> None:
+    code, out, _ = invoke("questionnaire", "show", MINI, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["dimensions"][0]["questions"][0]["levels"]["de"][4] == "führend"
+    code, out, _ = invoke("questionnaire", "show", "digital-readiness", "--lang", "en")
+    assert code == 0 and "Customer channels" in out
