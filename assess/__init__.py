@@ -1,0 +1,34 @@
+"""assess: digital-readiness assessment for customer-service digitalisation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # importing the package must stay cheap: `assess score` never loads Flask
+    from flask import Flask
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Wire up configuration, database, questionnaires, i18n, blueprints and CLI."""
+    from flask import Flask
+    from flask_wtf.csrf import CSRFProtect
+
+    from assess.catalog import Catalog
+    from assess.config import load_config
+    from assess.db.session import create_tables, make_engine
+    from assess.web import errors, i18n, results, survey
+    from assess.web.database import init_database
+
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder="web/templates", static_folder="web/static")
+    app.config.update(load_config(app.instance_path, config))
+    engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"])
+    create_tables(engine)
+    init_database(app, engine)
+    app.extensions["assess.catalog"] = Catalog(app.config["QUESTIONNAIRE_DIR"])
+    CSRFProtect(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(survey.bp)
+    app.register_blueprint(results.bp)
+    return app

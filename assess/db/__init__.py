@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, the engine, and small repository functions that only flush."""

@@ -1,0 +1,65 @@
+"""Small data functions. They flush, never commit: the request boundary commits."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from assess.db.models import AnswerRow, Assessment, Organisation, Respondent, utcnow
+
+
+def token_hash(token: str) -> str:
+    """The stored form of a resume token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add(session: Session, row: Organisation | Assessment | Respondent) -> None:
+    session.add(row)
+    session.flush()
+
+
+def respondent_by_token(session: Session, token: str) -> Respondent | None:
+    if not token or len(token) > 100:
+        return None
+    return session.exec(select(Respondent).where(Respondent.token_hash == token_hash(token))).first()
+
+
+def answers_of(session: Session, respondent_ids: Sequence[int]) -> dict[int, list[AnswerRow]]:
+    """All answer rows of the given respondents, in one query."""
+    rows: dict[int, list[AnswerRow]] = {rid: [] for rid in respondent_ids}
+    if not respondent_ids:
+        return rows
+    query = select(AnswerRow).where(col(AnswerRow.respondent_id).in_(respondent_ids)).order_by(col(AnswerRow.id))
+    for row in session.exec(query):
+        rows[row.respondent_id].append(row)
+    return rows
+
+
+def upsert_answers(session: Session, respondent_id: int, items: Iterable[tuple[str, str | None, str, str]]) -> int:
+    """Write (question_id, value, comment, reason) per question; the last write of each question wins.
+
+    One INSERT ... ON CONFLICT per question, so two tabs or two workers saving
+    the same respondent never fail on the unique constraint and never touch
+    questions they did not send.
+    """
+    dialect = session.get_bind().dialect.name
+    insert: Any = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    now = utcnow()
+    count = 0
+    for question_id, value, comment, reason in items:
+        statement = insert(AnswerRow).values(
+            respondent_id=respondent_id, question_id=question_id, value=value,
+            comment=comment, reason=reason, updated_at=now,
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["respondent_id", "question_id"],
+            set_={"value": value, "comment": comment, "reason": reason, "updated_at": now},
+        )
+        session.execute(statement)
+        count += 1
+    session.flush()
+    return count

@@ -1,0 +1,160 @@
+"""The report context: every number and text a result page or PDF shows, as plain data.
+
+Prepared in one place from the domain's evaluation, so the web page, the PDF
+and the exports show the same figures. Templates only format it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from assess.domain.answers import Response
+from assess.domain.evaluation import Evaluation
+from assess.domain.explain import level_name
+from assess.domain.scoring import DISAGREEMENT_LEVELS, score_responses
+from assess.domain.serialize import evaluation_to_dict
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMeta:
+    """What the report says about whose assessment it is."""
+
+    organisation: str = ""
+    title: str = ""
+    industry: str = ""
+    size: str = ""
+    date: dt.date = field(default_factory=dt.date.today)
+    respondent_label: str = ""  # e.g. the role of a single respondent
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _delta(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else round(now - before, 1)
+
+
+def _distribution(responses: Sequence[Response], question_id: str) -> dict[str, int]:
+    counts = {str(level): 0 for level in range(1, 6)} | {"dont_know": 0, "na": 0, "none": 0}
+    for response in responses:
+        answer = response.answers.get(question_id)
+        key = "none" if answer is None else str(answer.value)
+        counts[key] += 1
+    return counts
+
+
+def _question_details(ev: Evaluation, responses: Sequence[Response], result: dict[str, Any], lang: str) -> dict[str, Any]:
+    by_id = {q["id"]: q for q in result["questions"]}
+    details = {}
+    for question in ev.questionnaire.questions():
+        data = dict(by_id[question.id])
+        level = data["level"]
+        single = responses[0].answers.get(question.id) if len(responses) == 1 else None
+        data["help"] = question.help.get(lang) if question.help else ""
+        data["level_texts"] = [question.level_text(level, lang) for level in range(1, 6)]
+        data["chosen_text"] = data["level_texts"][round(level) - 1] if level is not None else ""
+        data["answer"] = None if single is None else str(single.value)
+        data["distribution"] = _distribution(responses, question.id)
+        data["comments"] = [
+            {"role": r.role or "", "name": r.name or "", "text": a.comment}
+            for r in responses if (a := r.answers.get(question.id)) is not None and a.comment.strip()
+        ]
+        data["na_reasons"] = [
+            a.reason for r in responses if (a := r.answers.get(question.id)) is not None and a.is_na and a.reason
+        ]
+        details[question.id] = data
+    return details
+
+
+def _by_role(ev: Evaluation, responses: Sequence[Response]) -> list[dict[str, Any]]:
+    """Dimension scores per respondent role (does the board see what the front line sees?)."""
+    roles: dict[str, list[Response]] = {}
+    for response in responses:
+        roles.setdefault(response.role or "other", []).append(response)
+    if len(roles) < 2:
+        return []
+    out = []
+    for role, members in roles.items():
+        card = score_responses(ev.questionnaire, members, targets={d.dimension_id: d.target for d in ev.card.dimensions})
+        out.append({
+            "role": role, "respondents": len(members),
+            "scores": {d.dimension_id: _round(d.computed_score) for d in card.dimensions},
+        })
+    return out
+
+
+def build_report_context(
+    ev: Evaluation,
+    responses: Sequence[Response],
+    *,
+    lang: str,
+    meta: ReportMeta | None = None,
+    previous: Evaluation | None = None,
+    previous_label: str = "",
+) -> dict[str, Any]:
+    """Everything a result page or report shows, in `lang`, as plain data."""
+    meta = meta or ReportMeta()
+    result = evaluation_to_dict(ev, lang)
+    lang = result["language"]
+    questions = _question_details(ev, responses, result, lang)
+    scored = [d for d in result["dimensions"] if d["score"] is not None]
+    ranked = sorted(scored, key=lambda d: (-d["score"], d["id"]))
+    dimensions = []
+    for d in result["dimensions"]:
+        dimension = ev.questionnaire.dimension(d["id"])
+        dimensions.append({
+            **d,
+            "description": dimension.description.get(lang),
+            "target_name": level_name(d["target"], lang),
+            "question_details": [questions[q.id] for q in dimension.questions],
+        })
+    change = None
+    if previous is not None:
+        before = {d.dimension_id: d.score for d in previous.card.dimensions}
+        change = {
+            "label": previous_label,
+            "overall_before": _round(previous.card.overall.score),
+            "dimensions": {
+                d["id"]: {"before": _round(before.get(d["id"])), "delta": _delta(d["score"], before.get(d["id"]))}
+                for d in result["dimensions"]
+            },
+        }
+    first_phase = result["roadmap"]["phases"][0] if result["roadmap"]["phases"] else None
+    return {
+        "lang": lang,
+        "meta": {
+            "organisation": meta.organisation, "title": meta.title or result["questionnaire"]["title"],
+            "industry": meta.industry, "size": meta.size, "date": meta.date.isoformat(),
+            "respondent_label": meta.respondent_label,
+        },
+        "questionnaire": result["questionnaire"],
+        "respondents": result["respondents"],
+        "multi": result["respondents"] > 1,
+        "overall": result["overall"],
+        "dimensions": dimensions,
+        "strongest": ranked[:3],
+        "weakest": list(reversed(ranked[-3:])) if len(ranked) > 3 else list(reversed(ranked)),
+        "flags": result["flags"],
+        "disagreements": [questions[q] for q in result["disagreements"]],
+        "by_role": _by_role(ev, responses) if len(responses) > 1 else [],
+        "roadmap": result["roadmap"],
+        "measure_titles": {m["id"]: m["title"] for p in result["roadmap"]["phases"] for m in p["measures"]},
+        "first_phase": first_phase,
+        "change": change,
+        "result": result,
+        "dimension_titles": {d["id"]: d["title"] for d in result["dimensions"]},
+        "scoring": {
+            "min_coverage": ev.questionnaire.scoring.min_coverage,
+            "max_na_share": ev.questionnaire.scoring.max_na_share,
+            "disagreement_levels": DISAGREEMENT_LEVELS,
+        },
+    }
+
+
+def level_label(level: int, lang: str) -> str:
+    """Name of a maturity level, for templates."""
+    return level_name(level, lang)

@@ -1,0 +1,104 @@
+"""Self-assessment use cases: start, resume, save a page, evaluate."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from assess.catalog import Catalog
+from assess.db import repo
+from assess.db.models import AnswerRow, Assessment, Organisation, Respondent, utcnow
+from assess.domain.answers import Answer, Response, parse_value
+from assess.domain.evaluation import Evaluation, evaluate
+from assess.domain.questionnaire import Questionnaire
+
+INDUSTRIES = (
+    "automotive", "manufacturing", "retail", "telecom", "energy", "finance", "logistics",
+    "healthcare", "public", "it_services", "other",
+)
+SIZES = ("1-49", "50-249", "250-999", "1000-4999", "5000+")
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    respondent: Respondent
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageChange:
+    """What a respondent sent for one question on a page."""
+
+    question_id: str
+    value: str | None
+    comment: str
+    reason: str
+
+
+def start_self_assessment(
+    session: Session, questionnaire: Questionnaire, *, organisation: str, industry: str, size: str,
+    role: str, language: str,
+) -> Started:
+    """Create organisation, assessment and respondent; return the resume token."""
+    org = Organisation(name=organisation.strip(), industry=industry, size=size)
+    repo.add(session, org)
+    assert org.id is not None
+    assessment = Assessment(organisation_id=org.id, questionnaire_id=questionnaire.id,
+                            questionnaire_version=questionnaire.version, title=questionnaire.title.get(language))
+    repo.add(session, assessment)
+    assert assessment.id is not None
+    token = secrets.token_urlsafe(24)
+    respondent = Respondent(assessment_id=assessment.id, token_hash=repo.token_hash(token), role=role,
+                            language=language)
+    repo.add(session, respondent)
+    return Started(respondent, token)
+
+
+def questionnaire_of(catalog: Catalog, assessment: Assessment) -> Questionnaire:
+    """The exact questionnaire version the assessment was started with."""
+    return catalog.get(assessment.questionnaire_id, assessment.questionnaire_version)
+
+
+def to_response(respondent: Respondent, rows: Sequence[AnswerRow]) -> Response:
+    """Stored rows as a domain Response (comment-only rows count as unanswered)."""
+    answers = {}
+    for row in rows:
+        value = parse_value(row.value) if row.value is not None else None
+        if value is not None:
+            answers[row.question_id] = Answer(value, comment=row.comment, reason=row.reason)
+    return Response(answers, role=respondent.role, name=respondent.name, respondent_id=str(respondent.id))
+
+
+def saved_answers(session: Session, respondent: Respondent) -> dict[str, AnswerRow]:
+    assert respondent.id is not None
+    return {row.question_id: row for row in repo.answers_of(session, [respondent.id])[respondent.id]}
+
+
+def save_page(session: Session, respondent: Respondent, changes: Sequence[PageChange], page: int) -> int:
+    """Store the questions the respondent changed on `page`; leave every other answer alone."""
+    assert respondent.id is not None
+    count = repo.upsert_answers(session, respondent.id, [(c.question_id, c.value, c.comment, c.reason) for c in changes])
+    respondent.current_page = page
+    respondent.updated_at = utcnow()
+    session.add(respondent)
+    session.flush()
+    return count
+
+
+def finish(session: Session, respondent: Respondent) -> None:
+    if respondent.finished_at is None:
+        respondent.finished_at = utcnow()
+        session.add(respondent)
+        session.flush()
+
+
+def evaluate_respondent(
+    session: Session, questionnaire: Questionnaire, assessment: Assessment, respondent: Respondent,
+) -> tuple[Evaluation, Response]:
+    """Score one respondent against the assessment's targets."""
+    response = to_response(respondent, list(saved_answers(session, respondent).values()))
+    targets: Mapping[str, int] | None = assessment.targets
+    return evaluate(questionnaire, [response], targets=targets), response

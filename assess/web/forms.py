@@ -1,0 +1,89 @@
+"""Forms, built at run time from the questionnaire through a table of field builders."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from assess.domain.answers import DONT_KNOW, MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, NOT_APPLICABLE, ROLES
+from assess.domain.levels import LEVEL_NAMES
+from assess.domain.questionnaire import Dimension, Question
+from assess.services.assessments import INDUSTRIES, SIZES
+
+INDUSTRY_LABELS = {
+    "automotive": _l("Automotive trade and workshops"), "manufacturing": _l("Manufacturing"),
+    "retail": _l("Retail and e-commerce"), "telecom": _l("Telecommunications"),
+    "energy": _l("Energy and utilities"), "finance": _l("Banking and insurance"),
+    "logistics": _l("Transport and logistics"), "healthcare": _l("Health and care"),
+    "public": _l("Public sector"), "it_services": _l("IT and business services"), "other": _l("Other"),
+}
+SIZE_LABELS = {
+    "1-49": _l("1–49 employees"), "50-249": _l("50–249 employees"), "250-999": _l("250–999 employees"),
+    "1000-4999": _l("1,000–4,999 employees"), "5000+": _l("5,000 employees or more"),
+}
+ROLE_LABELS = {
+    "executive": _l("Executive / owner"), "management": _l("Management"),
+    "service_staff": _l("Customer service staff"), "it": _l("IT"), "other": _l("Other"),
+}
+LANGUAGE_LABELS = {"de": "Deutsch", "en": "English"}
+
+
+class StartForm(FlaskForm):
+    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
+    industry = SelectField(_l("Industry"), choices=[SelectChoice(k, INDUSTRY_LABELS[k]) for k in INDUSTRIES])
+    size = SelectField(_l("Size"), choices=[SelectChoice(k, SIZE_LABELS[k]) for k in SIZES])
+    role = SelectField(_l("Your role"), choices=[SelectChoice(k, ROLE_LABELS[k]) for k in ROLES])
+    language = SelectField(_l("Language"), choices=[SelectChoice(k, v) for k, v in LANGUAGE_LABELS.items()])
+
+
+def state_digest(value: str | None, comment: str, reason: str) -> str:
+    """A short fingerprint of one answer, to tell which questions a POST really changed."""
+    return hashlib.sha256(f"{value or ''}\x1f{comment}\x1f{reason}".encode()).hexdigest()[:16]
+
+
+def field_names(question_id: str) -> dict[str, str]:
+    return {k: f"{k}-{question_id}" for k in ("q", "c", "r", "s")}
+
+
+def _level_question(question: Question, lang: str) -> dict[str, Field]:
+    names = field_names(question.id)
+    choices = [
+        SelectChoice(str(level), f"{level} · {LEVEL_NAMES[level].text(lang)}: {question.level_text(level, lang)}")
+        for level in range(1, 6)
+    ]
+    choices.append(SelectChoice(DONT_KNOW, str(_l("Don't know"))))
+    if question.allow_na:
+        choices.append(SelectChoice(NOT_APPLICABLE, str(_l("Not applicable"))))
+    return {
+        names["q"]: RadioField(question.text.get(lang), choices=choices, validators=[Optional()],
+                               validate_choice=True),
+        names["c"]: TextAreaField(_l("Comment (optional)"), validators=[Length(max=MAX_COMMENT_LENGTH)]),
+        names["r"]: StringField(_l("Why does this not apply?"), validators=[Length(max=MAX_REASON_LENGTH)]),
+        names["s"]: HiddenField(),
+    }
+
+
+# One builder per question type; the format has one type today ("level").
+FIELD_BUILDERS: Mapping[str, Callable[[Question, str], dict[str, Field]]] = {"level": _level_question}
+
+
+def page_form_class(dimension: Dimension, lang: str) -> type[FlaskForm]:
+    """A form class for one dimension's page."""
+    attrs: dict[str, Any] = {"rid": HiddenField()}
+    for question in dimension.questions:
+        attrs.update(FIELD_BUILDERS["level"](question, lang))
+    return type("PageForm", (FlaskForm,), attrs)
+
+
+def allowed_keys(dimension: Dimension) -> set[str]:
+    keys = {"csrf_token", "rid", "nav"}
+    for question in dimension.questions:
+        keys.update(field_names(question.id).values())
+    return keys

@@ -1,0 +1,50 @@
+"""Languages: Flask-Babel for the UI, the questionnaire's own texts for its content."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, current_app, redirect, request, session
+from flask_babel import Babel, get_locale
+from werkzeug.wrappers import Response
+
+bp = Blueprint("i18n", __name__)
+
+
+def current_language() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return str(chosen)
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths: a language link must not become an open redirect."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+@bp.get("/lang/<code>")
+def switch(code: str) -> Response:
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+        session.permanent = True
+    return redirect(safe_next(request.args.get("next")))
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=_select_locale)
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def _languages() -> dict[str, object]:
+        return {"current_language": current_language(), "languages": app.config["LANGUAGES"]}

@@ -1,0 +1,63 @@
+"""Result pages and the locally served plotly.js."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import plotly
+from flask import Blueprint, abort, render_template, send_file
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from assess.db import repo
+from assess.db.models import Assessment, Organisation
+from assess.reporting.charts import CHARTS, charts_for
+from assess.reporting.context import ReportMeta, build_report_context
+from assess.services import assessments as svc
+from assess.web.database import catalog, db
+from assess.web.forms import INDUSTRY_LABELS, ROLE_LABELS, SIZE_LABELS
+from assess.web.i18n import current_language
+
+bp = Blueprint("results", __name__)
+PLOTLY_JS = Path(os.path.dirname(plotly.__file__)) / "package_data" / "plotly.min.js"
+
+
+def respondent_context(token: str, lang: str) -> dict[str, object]:
+    """The report context of one respondent's answers."""
+    respondent = repo.respondent_by_token(db(), token)
+    if respondent is None:
+        abort(404)
+    assessment = db().get(Assessment, respondent.assessment_id)
+    assert assessment is not None
+    organisation = db().get(Organisation, assessment.organisation_id)
+    assert organisation is not None
+    questionnaire = svc.questionnaire_of(catalog(), assessment)
+    evaluation, response = svc.evaluate_respondent(db(), questionnaire, assessment, respondent)
+    meta = ReportMeta(
+        organisation=organisation.name, title=assessment.title,
+        industry=str(INDUSTRY_LABELS.get(organisation.industry, organisation.industry)),
+        size=str(SIZE_LABELS.get(organisation.size, organisation.size)),
+        date=(respondent.finished_at or respondent.updated_at).date(),
+        respondent_label=str(ROLE_LABELS.get(respondent.role, respondent.role)),
+    )
+    return build_report_context(evaluation, [response], lang=lang, meta=meta)
+
+
+def chart_json(context: dict[str, object]) -> dict[str, str]:
+    """Plotly figures as JSON for the page's script (a table beside each covers no-JS readers)."""
+    return {name: CHARTS[name](context, _).to_json() for name in charts_for(context)}
+
+
+@bp.get("/r/<token>/result")
+def respondent(token: str) -> str:
+    context = respondent_context(token, current_language())
+    return render_template("results/result.html", report=context, charts=chart_json(context), token=token,
+                           roles=ROLE_LABELS)
+
+
+@bp.get("/static/vendor/plotly.min.js")
+def plotly_js() -> Response:
+    if not PLOTLY_JS.exists():
+        abort(404)
+    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=60 * 60 * 24 * 30)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlmodel import Session, select
+
+from assess import create_app
+from assess.db.models import AnswerRow
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
+        "QUESTIONNAIRE_DIR": str(FIXTURES),
+        "DEFAULT_QUESTIONNAIRE": "mini",
+    })
+    yield app
+    app.extensions["assess.engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_of(html: bytes | str) -> str:
+    text = html.decode() if isinstance(html, bytes) else html
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', text)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def hidden_fields(html: bytes) -> dict[str, str]:
+    text = html.decode()
+    fields = dict(re.findall(r'<input id="[^"]*" name="([^"]+)" type="hidden" value="([^"]*)"', text))
+    fields.update(re.findall(r'name="(csrf_token)" type="hidden" value="([^"]+)"', text))
+    return fields
+
+
+def start(client: FlaskClient, organisation: str = "Autohaus Müller", language: str = "de") -> str:
+    """Start a self-assessment; return the resume token."""
+    page = client.get("/start")
+    response = client.post("/start", data={
+        "csrf_token": csrf_of(page.data), "organisation": organisation, "industry": "automotive",
+        "size": "50-249", "role": "executive", "language": language,
+    })
+    assert response.status_code == 302, response.data
+    match = re.match(r"/r/([^/]+)/page/1$", response.headers["Location"])
+    assert match
+    return match.group(1)
+
+
+def page_form(client: FlaskClient, token: str, number: int) -> dict[str, str]:
+    """The hidden fields of a page as rendered now (what a browser tab holds)."""
+    response = client.get(f"/r/{token}/page/{number}")
+    assert response.status_code == 200
+    return hidden_fields(response.data)
+
+
+def stored(app: Flask) -> dict[str, tuple[str | None, str, str]]:
+    with Session(app.extensions["assess.engine"]) as session:
+        return {r.question_id: (r.value, r.comment, r.reason) for r in session.exec(select(AnswerRow))}

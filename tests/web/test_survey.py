@@ -1,0 +1,98 @@
+"""The self-assessment flow in the Flask test client."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.web.conftest import csrf_of, page_form, start, stored
+
+
+def test_start_page_in_both_languages_and_the_choice_is_remembered(client: FlaskClient) -> None:
+    assert "Fragen in" in client.get("/", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    response = client.get("/lang/en?next=/start")
+    assert response.status_code == 302 and response.headers["Location"] == "/start"
+    assert "questions in" in client.get("/").get_data(as_text=True)
+    assert 'lang="en"' in client.get("/start").get_data(as_text=True)
+
+
+def test_language_switch_is_not_an_open_redirect(client: FlaskClient) -> None:
+    for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+        assert client.get(f"/lang/de?next={target}").headers["Location"] == "/"
+
+
+def test_start_requires_only_the_organisation(client: FlaskClient) -> None:
+    page = client.get("/start")
+    response = client.post("/start", data={"csrf_token": csrf_of(page.data), "organisation": "",
+                                           "industry": "retail", "size": "1-49", "role": "it", "language": "en"})
+    assert response.status_code == 200 and "aria-invalid" in response.get_data(as_text=True)
+    response = client.post("/start", data={"csrf_token": csrf_of(page.data), "organisation": "X",
+                                           "industry": "bakery", "size": "1-49", "role": "it", "language": "en"})
+    assert response.status_code == 400  # not one of the fixed choices: tampered
+
+
+def test_whole_flow_back_and_forward_keep_answers(app: Flask, client: FlaskClient) -> None:
+    token = start(client)
+    form = page_form(client, token, 1)
+    page1 = client.get(f"/r/{token}/page/1").get_data(as_text=True)
+    assert "Dimension 1 von 3" in page1 and f"/r/{token}" in page1  # progress and resume link
+    response = client.post(f"/r/{token}/page/1", data={**form, "q-ch.booking": "5", "q-ch.chat": "na",
+                                                       "r-ch.chat": "Wir haben keinen Chat", "nav": "next"})
+    assert response.headers["Location"] == f"/r/{token}/page/2"
+    form = page_form(client, token, 2)
+    response = client.post(f"/r/{token}/page/2", data={**form, "q-proc.handover": "1",
+                                                       "c-proc.handover": "Alles wird abgetippt", "nav": "back"})
+    assert response.headers["Location"] == f"/r/{token}/page/1"
+    page1 = client.get(f"/r/{token}/page/1").get_data(as_text=True)
+    assert '<input checked id="q-ch.booking-4" name="q-ch.booking" type="radio" value="5">' in page1
+    assert stored(app) == {"ch.booking": ("5", "", ""), "ch.chat": ("na", "", "Wir haben keinen Chat"),
+                           "proc.handover": ("1", "Alles wird abgetippt", "")}
+    review = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert "Prozesslandkarte?" in review and "Stammdaten?" in review  # unanswered are listed
+    response = client.post(f"/r/{token}/review", data={"csrf_token": csrf_of(review)})
+    assert response.headers["Location"] == f"/r/{token}/result"
+    result = client.get(f"/r/{token}/result").get_data(as_text=True)
+    assert "Buchungen erreichen den Service nicht." in result  # the isolated-solution flag
+    assert "Buchung integrieren" in result and "Quality Gate" in result
+    assert "Alles wird abgetippt" in result
+
+
+def test_resume_on_another_device_continues_where_stopped(app: Flask, client: FlaskClient) -> None:
+    token = start(client)
+    form = page_form(client, token, 1)
+    client.post(f"/r/{token}/page/1", data={**form, "q-ch.booking": "3", "nav": "next"})
+    other_device = app.test_client()
+    response = other_device.get(f"/r/{token}")
+    assert response.status_code == 302 and response.headers["Location"] == f"/r/{token}/page/2"
+    response = client.post(f"/r/{token}/page/2", data={**page_form(client, token, 2), "nav": "stop"})
+    assert response.headers["Location"] == f"/r/{token}/paused"
+    assert f"/r/{token}" in client.get(f"/r/{token}/paused").get_data(as_text=True)
+
+
+def test_an_unanswered_question_can_be_skipped(app: Flask, client: FlaskClient) -> None:
+    token = start(client)
+    response = client.post(f"/r/{token}/page/1", data={**page_form(client, token, 1), "nav": "next"})
+    assert response.status_code == 302 and stored(app) == {}
+
+
+def test_not_applicable_needs_a_reason_and_keeps_the_input(app: Flask, client: FlaskClient) -> None:
+    token = start(client)
+    response = client.post(f"/r/{token}/page/1", data={**page_form(client, token, 1), "q-ch.booking": "4",
+                                                       "q-ch.chat": "na", "nav": "next"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Bitte sagen Sie in wenigen Worten, warum das nicht zutrifft." in html
+    assert '<input checked id="q-ch.booking-3" name="q-ch.booking" type="radio" value="4">' in html  # input kept
+    assert stored(app) == {}
+
+
+def test_result_page_has_charts_with_tables_and_local_plotly(client: FlaskClient) -> None:
+    token = start(client, language="en")
+    client.post(f"/r/{token}/page/1", data={**page_form(client, token, 1), "q-ch.booking": "4", "q-ch.chat": "2"})
+    html = client.get(f"/r/{token}/result").get_data(as_text=True)
+    assert 'id="chart-radar"' in html and 'id="chart-data-radar"' in html
+    assert "<table" in html and "Scores per dimension" in html
+    assert "/static/vendor/plotly.min.js" in html and "cdn" not in html.lower()
+    js = client.get("/static/vendor/plotly.min.js")
+    assert js.status_code == 200 and js.mimetype == "text/javascript" and len(js.data) > 1_000_000
+    js.close()
