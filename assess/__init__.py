@@ -16,7 +16,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from assess.catalog import Catalog
     from assess.config import load_config
     from assess.db.session import create_tables, make_engine
-    from assess.web import errors, i18n, results, survey
+    from assess.web import errors, health, i18n, results, survey
     from assess.web.database import init_database
 
     app = Flask(__name__, instance_relative_config=True,
@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     CSRFProtect(app)
     i18n.init_app(app)
     errors.init_app(app)
+    app.register_blueprint(health.bp)
     app.register_blueprint(survey.bp)
     app.register_blueprint(results.bp)
     return app

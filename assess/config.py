@@ -53,6 +53,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("ASSESS_SECURE_COOKIES"), production),
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 180,
         "WTF_CSRF_TIME_LIMIT": None,  # a respondent may leave a page open for hours
+        "WTF_I18N_ENABLED": False,  # our own messages; WTForms' catalogs would load on every request
         "SQL_ECHO": _bool(os.environ.get("ASSESS_SQL_ECHO"), False),
     }
     config.update(overrides)

@@ -42,24 +42,25 @@ def answers_of(session: Session, respondent_ids: Sequence[int]) -> dict[int, lis
 def upsert_answers(session: Session, respondent_id: int, items: Iterable[tuple[str, str | None, str, str]]) -> int:
     """Write (question_id, value, comment, reason) per question; the last write of each question wins.
 
-    One INSERT ... ON CONFLICT per question, so two tabs or two workers saving
-    the same respondent never fail on the unique constraint and never touch
-    questions they did not send.
+    One INSERT ... ON CONFLICT DO UPDATE for all questions, so two tabs or two
+    workers saving the same respondent never fail on the unique constraint and
+    never touch questions they did not send.
     """
+    now = utcnow()
+    rows = [
+        {"respondent_id": respondent_id, "question_id": question_id, "value": value,
+         "comment": comment, "reason": reason, "updated_at": now}
+        for question_id, value, comment, reason in items
+    ]
+    if not rows:
+        return 0
     dialect = session.get_bind().dialect.name
     insert: Any = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    now = utcnow()
-    count = 0
-    for question_id, value, comment, reason in items:
-        statement = insert(AnswerRow).values(
-            respondent_id=respondent_id, question_id=question_id, value=value,
-            comment=comment, reason=reason, updated_at=now,
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["respondent_id", "question_id"],
-            set_={"value": value, "comment": comment, "reason": reason, "updated_at": now},
-        )
-        session.execute(statement)
-        count += 1
+    statement = insert(AnswerRow).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["respondent_id", "question_id"],
+        set_={key: statement.excluded[key] for key in ("value", "comment", "reason", "updated_at")},
+    )
+    session.execute(statement)
     session.flush()
-    return count
+    return len(rows)

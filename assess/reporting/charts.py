@@ -46,7 +46,7 @@ def radar(context: dict[str, Any], _: Translate) -> go.Figure:
         levels = [None if b is None else 1 + b / 25 for b in before]
         fig.add_trace(go.Scatterpolar(r=[*levels, levels[0]], theta=closed, name=_("Previous assessment"),
                                       line={"color": MUTED, "width": 2, "dash": "dot"}, mode="lines"))
-    return _layout(fig, 420, polar={
+    return _layout(fig, 440, margin={"l": 110, "r": 110, "t": 40, "b": 40}, polar={
         "radialaxis": {"range": [1, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 90, "gridcolor": "#d0d7de"},
         "angularaxis": {"gridcolor": "#d0d7de"},
     })
@@ -57,20 +57,26 @@ def dimension_bars(context: dict[str, Any], _: Translate) -> go.Figure:
     dims = context["dimensions"]
     names = [_short(d["title"], 34) for d in dims]
     scores = [d["score"] if d["score"] is not None else 0 for d in dims]
-    labels = [
-        f"{d['score']:.0f} · {_('coverage')} {d['coverage'] * 100:.0f} %" if d["score"] is not None
-        else _("not reliably scored")
-        for d in dims
-    ]
+    targets = [(d["target"] - 1) * 25 for d in dims]
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=names, x=scores, orientation="h", name=_("Score (0–100)"), text=labels,
-                         textposition="outside", cliponaxis=False,
+    fig.add_trace(go.Bar(y=names, x=scores, orientation="h", name=_("Score (0–100)"),
                          marker={"color": [ACTUAL if d["reliable"] else MUTED for d in dims]}))
-    fig.add_trace(go.Scatter(y=names, x=[(d["target"] - 1) * 25 for d in dims], mode="markers", name=_("Target"),
+    fig.add_trace(go.Scatter(y=names, x=targets, mode="markers", name=_("Target"),
                              marker={"symbol": "line-ns-open", "size": 22, "color": TARGET, "line": {"width": 3}}))
-    return _layout(fig, 90 + 48 * len(dims), xaxis={"range": [0, 130], "tickvals": [0, 25, 50, 75, 100],
-                                                    "gridcolor": "#e5e9ed"},
-                   yaxis={"autorange": "reversed"}, margin={"l": 220, "r": 30, "t": 20, "b": 40})
+    # Score labels right of bar and target; coverage in its own column, so nothing overlaps.
+    fig.add_trace(go.Scatter(
+        y=names, x=[max(s, t) + 3 for s, t in zip(scores, targets, strict=True)], mode="text", showlegend=False,
+        text=[f"{d['score']:.0f}" if d["score"] is not None else _("not reliably scored") for d in dims],
+        textposition="middle right", hoverinfo="skip"))
+    fig.add_trace(go.Scatter(
+        y=names, x=[128] * len(dims), mode="text", showlegend=False, hoverinfo="skip",
+        text=[f"{d['coverage'] * 100:.0f} %" for d in dims], textposition="middle left",
+        textfont={"color": "#57606a"}))
+    fig.add_annotation(x=128, y=1.0, yref="paper", yanchor="bottom", xanchor="left", showarrow=False,
+                       text=_("coverage"), font={"color": "#57606a", "size": 12})
+    return _layout(fig, 100 + 48 * len(dims), xaxis={"range": [0, 145], "tickvals": [0, 25, 50, 75, 100],
+                                                     "gridcolor": "#e5e9ed", "zeroline": False},
+                   yaxis={"autorange": "reversed"}, margin={"l": 220, "r": 20, "t": 30, "b": 40})
 
 
 def spread(context: dict[str, Any], _: Translate) -> go.Figure:

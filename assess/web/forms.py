@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from assess.domain.answers import DONT_KNOW, MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, NOT_APPLICABLE, ROLES
 from assess.domain.levels import LEVEL_NAMES
-from assess.domain.questionnaire import Dimension, Question
+from assess.domain.questionnaire import Dimension, Question, Questionnaire
 from assess.services.assessments import INDUSTRIES, SIZES
 
 INDUSTRY_LABELS = {
@@ -74,12 +76,52 @@ def _level_question(question: Question, lang: str) -> dict[str, Field]:
 FIELD_BUILDERS: Mapping[str, Callable[[Question, str], dict[str, Field]]] = {"level": _level_question}
 
 
-def page_form_class(dimension: Dimension, lang: str) -> type[FlaskForm]:
-    """A form class for one dimension's page."""
-    attrs: dict[str, Any] = {"rid": HiddenField()}
-    for question in dimension.questions:
-        attrs.update(FIELD_BUILDERS["level"](question, lang))
-    return type("PageForm", (FlaskForm,), attrs)
+_FORM_CLASSES: dict[tuple[str, str, str, str], type[FlaskForm]] = {}
+
+
+def page_form_class(questionnaire: Questionnaire, dimension: Dimension, lang: str) -> type[FlaskForm]:
+    """A form class for one dimension's page, built once per questionnaire version and language."""
+    key = (*questionnaire.key, dimension.id, lang)
+    form_class = _FORM_CLASSES.get(key)
+    if form_class is None:
+        attrs: dict[str, Any] = {"rid": HiddenField()}
+        for question in dimension.questions:
+            attrs.update(FIELD_BUILDERS["level"](question, lang))
+        form_class = _FORM_CLASSES[key] = type("PageForm", (FlaskForm,), attrs)
+    return form_class
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceMarkup:
+    """One radio button with its label, rendered once; only `checked` differs between respondents."""
+
+    value: str
+    html: Markup
+    checked_html: Markup
+
+
+_CHOICES: dict[tuple[str, str, str, str], dict[str, list[ChoiceMarkup]]] = {}
+
+
+def choice_markup(questionnaire: Questionnaire, dimension: Dimension, form: FlaskForm, lang: str) -> dict[str, list[ChoiceMarkup]]:
+    """Pre-rendered radio buttons per question of a page (the page's hot path)."""
+    key = (*questionnaire.key, dimension.id, lang)
+    cached = _CHOICES.get(key)
+    if cached is None:
+        cached = {}
+        for question in dimension.questions:
+            name = field_names(question.id)["q"]
+            items = []
+            for index, choice in enumerate(form[name].choices):  # type: ignore[attr-defined]
+                special = " special" if choice.value in (DONT_KNOW, NOT_APPLICABLE) else ""
+                parts = (f'<div class="choice{special}"><input type="radio" id="{escape(name)}-{index}" '
+                         f'name="{escape(name)}" value="{escape(choice.value)}"',
+                         f'><label for="{escape(name)}-{index}">{escape(choice.label)}</label></div>')
+                items.append(ChoiceMarkup(choice.value, Markup(parts[0] + parts[1]),
+                                          Markup(parts[0] + " checked" + parts[1])))
+            cached[question.id] = items
+        _CHOICES[key] = cached
+    return cached
 
 
 def allowed_keys(dimension: Dimension) -> set[str]:

@@ -16,7 +16,7 @@ from assess.db.models import AnswerRow, Assessment, Respondent
 from assess.domain.answers import NOT_APPLICABLE
 from assess.domain.questionnaire import Dimension, Questionnaire
 from assess.services import assessments as svc
-from assess.web.forms import allowed_keys, field_names, page_form_class, state_digest
+from assess.web.forms import allowed_keys, choice_markup, field_names, page_form_class, state_digest
 
 
 @dataclass(slots=True)
@@ -50,7 +50,8 @@ def bind_page(session: Session, catalog: Catalog, respondent: Respondent, token:
         abort(404)
     dimension = questionnaire.dimensions[number - 1]
     saved = svc.saved_answers(session, respondent)
-    form_class = page_form_class(dimension, lang if lang in questionnaire.languages else questionnaire.languages[0])
+    form_class = page_form_class(questionnaire, dimension,
+                                 lang if lang in questionnaire.languages else questionnaire.languages[0])
     form = form_class(formdata=request.form if request.method == "POST" else None)
     if request.method == "GET":
         form["rid"].data = _rid(token)
@@ -124,14 +125,19 @@ def _destination(page: BoundPage) -> tuple[int, str]:
 def page_context(page: BoundPage) -> dict[str, Any]:
     """What the page template needs, prepared here so the template stays simple."""
     lang = page.lang if page.lang in page.questionnaire.languages else page.questionnaire.languages[0]
+    choices = choice_markup(page.questionnaire, page.dimension, page.form, lang)
     questions = []
     for question in page.dimension.questions:
         names = field_names(question.id)
+        field = page.form[names["q"]]
+        # Radios are rendered by the template from plain data: WTForms' widgets cost most of the page time.
         questions.append({
-            "id": question.id, "text": question.text.get(lang),
+            "id": question.id, "text": question.text.get(lang), "names": names,
             "help": question.help.get(lang) if question.help else "",
-            "field": page.form[names["q"]], "comment": page.form[names["c"]],
-            "reason": page.form[names["r"]], "state": page.form[names["s"]], "allow_na": question.allow_na,
+            "choices": choices[question.id],
+            "value": field.data, "comment": page.form[names["c"]].data or "",
+            "reason": page.form[names["r"]].data or "", "reason_errors": page.form[names["r"]].errors,
+            "state": page.form[names["s"]].data or "", "allow_na": question.allow_na,
         })
     answered = sum(1 for row in page.saved.values() if row.value)
     return {

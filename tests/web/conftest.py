@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -32,18 +33,35 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+class _Inputs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.inputs: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "input":
+            self.inputs.append({k: v or "" for k, v in attrs})
+
+
+def inputs_of(html: bytes | str) -> list[dict[str, str]]:
+    parser = _Inputs()
+    parser.feed(html.decode() if isinstance(html, bytes) else html)
+    return parser.inputs
+
+
+def hidden_fields(html: bytes | str) -> dict[str, str]:
+    return {i["name"]: i.get("value", "") for i in inputs_of(html) if i.get("type") == "hidden"}
+
+
+def checked(html: bytes | str) -> dict[str, str]:
+    """The checked radio value per question field."""
+    return {i["name"]: i["value"] for i in inputs_of(html) if i.get("type") == "radio" and "checked" in i}
+
+
 def csrf_of(html: bytes | str) -> str:
-    text = html.decode() if isinstance(html, bytes) else html
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', text)
-    assert match, "no CSRF token on the page"
-    return match.group(1)
-
-
-def hidden_fields(html: bytes) -> dict[str, str]:
-    text = html.decode()
-    fields = dict(re.findall(r'<input id="[^"]*" name="([^"]+)" type="hidden" value="([^"]*)"', text))
-    fields.update(re.findall(r'name="(csrf_token)" type="hidden" value="([^"]+)"', text))
-    return fields
+    token = hidden_fields(html).get("csrf_token")
+    assert token, "no CSRF token on the page"
+    return token
 
 
 def start(client: FlaskClient, organisation: str = "Autohaus Müller", language: str = "de") -> str:
