@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -22,10 +23,28 @@ def add(session: Session, row: Organisation | Assessment | Respondent) -> None:
     session.flush()
 
 
-def respondent_by_token(session: Session, token: str) -> Respondent | None:
+# Built once: constructing a statement costs more than running it on the pages' hot path.
+_RESPONDENT_BY_TOKEN = (
+    select(Respondent, Assessment)
+    .join(Assessment, col(Assessment.id) == col(Respondent.assessment_id))
+    .where(col(Respondent.token_hash) == bindparam("token_hash"))
+)
+_ANSWERS_OF = (
+    select(AnswerRow).where(col(AnswerRow.respondent_id).in_(bindparam("ids", expanding=True))).order_by(col(AnswerRow.id))
+)
+
+
+def respondent_with_assessment(session: Session, token: str) -> tuple[Respondent, Assessment] | None:
+    """The respondent a resume token belongs to, with its assessment, in one query."""
     if not token or len(token) > 100:
         return None
-    return session.exec(select(Respondent).where(Respondent.token_hash == token_hash(token))).first()
+    row = session.exec(_RESPONDENT_BY_TOKEN, params={"token_hash": token_hash(token)}).first()
+    return None if row is None else (row[0], row[1])
+
+
+def respondent_by_token(session: Session, token: str) -> Respondent | None:
+    found = respondent_with_assessment(session, token)
+    return None if found is None else found[0]
 
 
 def answers_of(session: Session, respondent_ids: Sequence[int]) -> dict[int, list[AnswerRow]]:
@@ -33,8 +52,7 @@ def answers_of(session: Session, respondent_ids: Sequence[int]) -> dict[int, lis
     rows: dict[int, list[AnswerRow]] = {rid: [] for rid in respondent_ids}
     if not respondent_ids:
         return rows
-    query = select(AnswerRow).where(col(AnswerRow.respondent_id).in_(respondent_ids)).order_by(col(AnswerRow.id))
-    for row in session.exec(query):
+    for row in session.exec(_ANSWERS_OF, params={"ids": list(respondent_ids)}):
         rows[row.respondent_id].append(row)
     return rows
 

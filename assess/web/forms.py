@@ -54,8 +54,8 @@ def field_names(question_id: str) -> dict[str, str]:
     return {k: f"{k}-{question_id}" for k in ("q", "c", "r", "s")}
 
 
-def _level_question(question: Question, lang: str) -> dict[str, Field]:
-    names = field_names(question.id)
+def level_choices(question: Question, lang: str) -> list[SelectChoice]:
+    """The five anchored levels, "don't know" and (where allowed) "not applicable"."""
     choices = [
         SelectChoice(str(level), f"{level} · {LEVEL_NAMES[level].text(lang)}: {question.level_text(level, lang)}")
         for level in range(1, 6)
@@ -63,8 +63,13 @@ def _level_question(question: Question, lang: str) -> dict[str, Field]:
     choices.append(SelectChoice(DONT_KNOW, str(_l("Don't know"))))
     if question.allow_na:
         choices.append(SelectChoice(NOT_APPLICABLE, str(_l("Not applicable"))))
+    return choices
+
+
+def _level_question(question: Question, lang: str) -> dict[str, Field]:
+    names = field_names(question.id)
     return {
-        names["q"]: RadioField(question.text.get(lang), choices=choices, validators=[Optional()],
+        names["q"]: RadioField(question.text.get(lang), choices=level_choices(question, lang), validators=[Optional()],
                                validate_choice=True),
         names["c"]: TextAreaField(_l("Comment (optional)"), validators=[Length(max=MAX_COMMENT_LENGTH)]),
         names["r"]: StringField(_l("Why does this not apply?"), validators=[Length(max=MAX_REASON_LENGTH)]),
@@ -103,7 +108,7 @@ class ChoiceMarkup:
 _CHOICES: dict[tuple[str, str, str, str], dict[str, list[ChoiceMarkup]]] = {}
 
 
-def choice_markup(questionnaire: Questionnaire, dimension: Dimension, form: FlaskForm, lang: str) -> dict[str, list[ChoiceMarkup]]:
+def choice_markup(questionnaire: Questionnaire, dimension: Dimension, lang: str) -> dict[str, list[ChoiceMarkup]]:
     """Pre-rendered radio buttons per question of a page (the page's hot path)."""
     key = (*questionnaire.key, dimension.id, lang)
     cached = _CHOICES.get(key)
@@ -112,7 +117,7 @@ def choice_markup(questionnaire: Questionnaire, dimension: Dimension, form: Flas
         for question in dimension.questions:
             name = field_names(question.id)["q"]
             items = []
-            for index, choice in enumerate(form[name].choices):  # type: ignore[attr-defined]
+            for index, choice in enumerate(level_choices(question, lang)):
                 special = " special" if choice.value in (DONT_KNOW, NOT_APPLICABLE) else ""
                 parts = (f'<div class="choice{special}"><input type="radio" id="{escape(name)}-{index}" '
                          f'name="{escape(name)}" value="{escape(choice.value)}"',

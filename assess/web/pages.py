@@ -1,13 +1,13 @@
-"""One dimension's page: bind stored answers, read a POST, decide where to go next."""
+"""One dimension's page: load stored answers, read a POST, render through a cached frame."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from sqlmodel import Session
 
 from assess.catalog import Catalog
@@ -17,19 +17,30 @@ from assess.domain.answers import NOT_APPLICABLE
 from assess.domain.questionnaire import Dimension, Questionnaire
 from assess.services import assessments as svc
 from assess.web.forms import allowed_keys, choice_markup, field_names, page_form_class, state_digest
+from assess.web.frames import FrameCache, Placeholders
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What one question shows: the value, comment and reason, and the state they were shown in."""
+
+    value: str | None = None
+    comment: str = ""
+    reason: str = ""
+    state: str = ""
 
 
 @dataclass(slots=True)
-class BoundPage:
+class Page:
     respondent: Respondent
-    assessment: Assessment
     questionnaire: Questionnaire
     dimension: Dimension
     number: int
     token: str
     lang: str
     saved: dict[str, AnswerRow]
-    form: FlaskForm
+    shown: dict[str, Shown] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # question id -> message
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,71 +52,57 @@ def _rid(token: str) -> str:
     return repo.token_hash(token)[:16]
 
 
-def bind_page(session: Session, catalog: Catalog, respondent: Respondent, token: str, number: int, lang: str) -> BoundPage:
-    """Load the page's dimension and the respondent's stored answers into a form."""
-    assessment = session.get(Assessment, respondent.assessment_id)
-    assert assessment is not None
+def load_page(session: Session, catalog: Catalog, token: str, number: int, lang: str) -> Page:
+    """The page's dimension and what the respondent has stored so far (404 for an unknown token)."""
+    found = repo.respondent_with_assessment(session, token)
+    if found is None:
+        abort(404)
+    respondent, assessment = found
     questionnaire = svc.questionnaire_of(catalog, assessment)
     if not 1 <= number <= len(questionnaire.dimensions):
         abort(404)
-    dimension = questionnaire.dimensions[number - 1]
+    lang = lang if lang in questionnaire.languages else questionnaire.languages[0]
     saved = svc.saved_answers(session, respondent)
-    form_class = page_form_class(questionnaire, dimension,
-                                 lang if lang in questionnaire.languages else questionnaire.languages[0])
-    form = form_class(formdata=request.form if request.method == "POST" else None)
-    if request.method == "GET":
-        form["rid"].data = _rid(token)
-        for question in dimension.questions:
-            names, row = field_names(question.id), saved.get(question.id)
-            value, comment, reason = (row.value, row.comment, row.reason) if row else (None, "", "")
-            form[names["q"]].data = value
-            form[names["c"]].data = comment
-            form[names["r"]].data = reason
-            form[names["s"]].data = state_digest(value, comment, reason)
-    return BoundPage(respondent, assessment, questionnaire, dimension, number, token, lang, saved, form)
-
-
-def _changes(page: BoundPage) -> list[svc.PageChange]:
-    changes = []
+    page = Page(respondent, questionnaire, questionnaire.dimensions[number - 1], number, token, lang, saved)
     for question in page.dimension.questions:
-        names = field_names(question.id)
-        value = page.form[names["q"]].data or None
-        comment = (page.form[names["c"]].data or "").replace("\r\n", "\n")
-        reason = (page.form[names["r"]].data or "").strip() if value == NOT_APPLICABLE else ""
-        if state_digest(value, comment, reason) == page.form[names["s"]].data:
-            continue  # untouched on this page: another tab's newer answer must survive
-        if value is None and not comment:
-            continue  # nothing given; never erase a stored answer by omission
-        changes.append(svc.PageChange(question.id, value, comment, reason))
-    return changes
+        row = saved.get(question.id)
+        value, comment, reason = (row.value, row.comment, row.reason) if row else (None, "", "")
+        page.shown[question.id] = Shown(value, comment, reason, state_digest(value, comment, reason))
+    return page
 
 
-def _na_without_reason(page: BoundPage) -> list[str]:
-    missing = []
-    for question in page.dimension.questions:
-        names = field_names(question.id)
-        if page.form[names["q"]].data == NOT_APPLICABLE and not (page.form[names["r"]].data or "").strip():
-            page.form[names["r"]].errors = [_("Please say in a few words why this does not apply.")]
-            missing.append(question.id)
-    return missing
-
-
-def handle_page_post(session: Session, page: BoundPage) -> PageOutcome | int:
+def handle_page_post(session: Session, page: Page) -> PageOutcome | int:
     """Validate and store a page; return where to go, or a status to re-render with."""
     if set(request.form) - allowed_keys(page.dimension):
         abort(400)  # a field this page never rendered: forged or tampered
     if request.form.get("rid") != _rid(page.token):
         abort(400)  # a form rendered for another respondent
-    if not page.form.validate():
+    form = page_form_class(page.questionnaire, page.dimension, page.lang)(formdata=request.form)
+    if not form.validate():
         abort(400)  # invalid choice (level outside 1-5, n/a where not allowed) or oversized text
-    if _na_without_reason(page):
-        return 422
+    changes = []
+    for question in page.dimension.questions:
+        names = field_names(question.id)
+        value = form[names["q"]].data or None
+        comment = (form[names["c"]].data or "").replace("\r\n", "\n")
+        reason = (form[names["r"]].data or "").strip()
+        page.shown[question.id] = Shown(value, comment, reason, form[names["s"]].data or "")
+        if value == NOT_APPLICABLE and not reason:
+            page.errors[question.id] = _("Please say in a few words why this does not apply.")
+        reason = reason if value == NOT_APPLICABLE else ""
+        if state_digest(value, comment, reason) == page.shown[question.id].state:
+            continue  # untouched on this page: another tab's newer answer must survive
+        if value is None and not comment:
+            continue  # nothing given; never erase a stored answer by omission
+        changes.append(svc.PageChange(question.id, value, comment, reason))
+    if page.errors:
+        return 422  # nothing stored; the page is shown again with everything the respondent entered
     target, location = _destination(page)
-    svc.save_page(session, page.respondent, _changes(page), target)
+    svc.save_page(session, page.respondent, changes, target)
     return PageOutcome(location)
 
 
-def _destination(page: BoundPage) -> tuple[int, str]:
+def _destination(page: Page) -> tuple[int, str]:
     """The page to resume at next time, and where to send the browser now."""
     pages = len(page.questionnaire.dimensions)
     nav = request.form.get("nav", "next")
@@ -122,29 +119,59 @@ def _destination(page: BoundPage) -> tuple[int, str]:
     return target, url_for("survey.page", token=page.token, number=target)
 
 
-def page_context(page: BoundPage) -> dict[str, Any]:
-    """What the page template needs, prepared here so the template stays simple."""
-    lang = page.lang if page.lang in page.questionnaire.languages else page.questionnaire.languages[0]
-    choices = choice_markup(page.questionnaire, page.dimension, page.form, lang)
-    questions = []
-    for question in page.dimension.questions:
-        names = field_names(question.id)
-        field = page.form[names["q"]]
-        # Radios are rendered by the template from plain data: WTForms' widgets cost most of the page time.
-        questions.append({
-            "id": question.id, "text": question.text.get(lang), "names": names,
-            "help": question.help.get(lang) if question.help else "",
-            "choices": choices[question.id],
-            "value": field.data, "comment": page.form[names["c"]].data or "",
-            "reason": page.form[names["r"]].data or "", "reason_errors": page.form[names["r"]].errors,
-            "state": page.form[names["s"]].data or "", "allow_na": question.allow_na,
-        })
-    answered = sum(1 for row in page.saved.values() if row.value)
+def _static_context(page: Page) -> dict[str, Any]:
+    """What is the same for every respondent on this page."""
+    lang = page.lang
     return {
-        "form": page.form, "token": page.token, "number": page.number,
-        "pages": len(page.questionnaire.dimensions),
+        "number": page.number, "pages": len(page.questionnaire.dimensions),
         "dimension_titles": [d.title.get(lang) for d in page.questionnaire.dimensions],
         "dimension": {"title": page.dimension.title.get(lang), "description": page.dimension.description.get(lang)},
-        "questions": questions, "answered": answered, "total": page.questionnaire.question_count,
-        "resume_url": url_for("survey.resume", token=page.token, _external=True),
+        "total": page.questionnaire.question_count,
+        "questions": [
+            {"id": q.id, "text": q.text.get(lang), "help": q.help.get(lang) if q.help else "",
+             "names": field_names(q.id), "allow_na": q.allow_na, "error": page.errors.get(q.id)}
+            for q in page.dimension.questions
+        ],
+        "has_errors": bool(page.errors),
     }
+
+
+def _values(page: Page) -> dict[str, Markup]:
+    """Every per-respondent value of the page, escaped, by slot name."""
+    here = request.full_path.rstrip("?")
+    values = {
+        "csrf": escape(_csrf_token()), "rid": escape(_rid(page.token)),
+        "answered": escape(str(sum(1 for row in page.saved.values() if row.value))),
+        "resume_url": escape(url_for("survey.resume", token=page.token, _external=True)),
+        **{f"lang:{code}": escape(url_for("i18n.switch", code=code, next=here))
+           for code in current_app.config["LANGUAGES"]},
+    }
+    choices = choice_markup(page.questionnaire, page.dimension, page.lang)
+    for question in page.dimension.questions:
+        shown = page.shown[question.id]
+        radios = (c.checked_html if c.value == shown.value else c.html for c in choices[question.id])
+        values[f"radios:{question.id}"] = Markup("".join(radios))  # the pieces are pre-escaped Markup
+        values[f"state:{question.id}"] = escape(shown.state)
+        values[f"reason:{question.id}"] = escape(shown.reason)
+        values[f"comment:{question.id}"] = escape(shown.comment)
+        values[f"open:{question.id}"] = Markup(" open" if shown.comment else "")
+    return values
+
+
+def _csrf_token() -> str:
+    from flask_wtf.csrf import generate_csrf
+
+    return str(generate_csrf())
+
+
+def render_page(page: Page) -> str:
+    """The page's HTML: a filled frame, or a full render when there are errors to show."""
+    if page.errors:
+        return render_template("survey/page.html", v=_values(page), **_static_context(page))
+    frames: FrameCache = current_app.extensions.setdefault("assess.frames", FrameCache())
+    key = (*page.questionnaire.key, str(page.number), page.lang)
+
+    def render(placeholders: Placeholders) -> str:
+        return render_template("survey/page.html", v=placeholders, **_static_context(page))
+
+    return frames.get(key, render).fill(_values(page))

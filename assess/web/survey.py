@@ -10,7 +10,7 @@ from assess.services import assessments as svc
 from assess.web.database import catalog, db, default_questionnaire
 from assess.web.forms import StartForm
 from assess.web.i18n import current_language
-from assess.web.pages import PageOutcome, bind_page, handle_page_post, page_context
+from assess.web.pages import PageOutcome, handle_page_post, load_page, render_page
 
 bp = Blueprint("survey", __name__)
 
@@ -55,14 +55,13 @@ def resume(token: str) -> Response:
 
 @bp.route("/r/<token>/page/<int:number>", methods=["GET", "POST"])
 def page(token: str, number: int) -> str | Response | tuple[str, int]:
-    respondent = _respondent_or_404(token)
-    bound = bind_page(db(), catalog(), respondent, token, number, current_language())
+    page = load_page(db(), catalog(), token, number, current_language())
     if request.method == "POST":
-        outcome = handle_page_post(db(), bound)
+        outcome = handle_page_post(db(), page)
         if isinstance(outcome, PageOutcome):
             return redirect(outcome.location)
-        return render_template("survey/page.html", **page_context(bound)), outcome
-    return render_template("survey/page.html", **page_context(bound))
+        return render_page(page), outcome
+    return render_page(page)
 
 
 @bp.route("/r/<token>/review", methods=["GET", "POST"])
