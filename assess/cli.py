@@ -65,6 +65,46 @@ def score(answers: str, questionnaire_ref: str | None, fmt: str, lang: str | Non
         click.echo(render_text(result), nl=False)
 
 
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Where to write the PDF.")
+@click.option("--questionnaire", "questionnaire_ref", help="Questionnaire id or YAML file (default: the one named in ANSWERS).")
+@click.option("--lang", type=click.Choice(["de", "en"]), default=None,
+              help="Report language (default: the questionnaire's first).")
+@click.option("--title", default="", help="Title of the assessment on the cover (default: the questionnaire's title).")
+def report(answers: str, output: str, questionnaire_ref: str | None, lang: str | None, title: str) -> None:
+    """Write the board report (PDF) of ANSWERS, the same JSON `score` reads."""
+    from pathlib import Path
+
+    from assess.domain.evaluation import evaluate
+    from assess.reporting.svg import ChromiumMissingError, start_server
+    from assess.services.answer_files import AnswerFileError, read_answer_file
+
+    try:
+        parsed = read_answer_file(answers, Catalog(), questionnaire_ref)
+    except AnswerFileError as error:
+        for problem in error.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+    try:
+        start_server()  # Chromium boots in the background while WeasyPrint loads and the answers are scored
+    except ChromiumMissingError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    from assess.reporting.context import ReportMeta, build_report_context
+    from assess.reporting.pdf import render_pdf
+
+    evaluation = evaluate(parsed.questionnaire, parsed.responses, targets=parsed.targets, consensus=parsed.consensus)
+    context = build_report_context(evaluation, parsed.responses, lang=lang or parsed.questionnaire.languages[0],
+                                   meta=ReportMeta(organisation=parsed.organisation, title=title))
+    try:
+        Path(output).write_bytes(render_pdf(context))
+    except OSError as error:
+        click.echo(f"error: cannot write {output}: {error.strerror}", err=True)
+        sys.exit(1)
+    click.echo(f"{output}: board report for {parsed.organisation or 'unnamed organisation'}", err=True)
+
+
 @main.group()
 def questionnaire() -> None:
     """Inspect questionnaires."""
@@ -125,6 +165,42 @@ def serve(host: str, port: int, workers: int | None, demo: bool) -> None:
         return
     os.execv(gunicorn, [gunicorn, "--bind", f"{host}:{port}", "--workers", str(workers),
                         "--access-logfile", "-", "assess.wsgi:app"])
+
+
+@main.group()
+def user() -> None:
+    """Manage consultant accounts."""
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--workspace", "workspace_name", default=None,
+              help="Name of a new workspace to create (default: the first existing one, or a new one).")
+@click.option("--name", default="", help="The consultant's name.")
+@click.option("--admin/--no-admin", default=True, show_default=True, help="Workspace admin (may create accounts).")
+@click.password_option(envvar="ASSESS_PASSWORD", help="Password (prompted when not given; or $ASSESS_PASSWORD).")
+def user_create(email: str, workspace_name: str | None, name: str, admin: bool, password: str) -> None:
+    """Create an account, e.g. the first admin: assess user create you@example.com."""
+    from sqlmodel import Session, col, select
+
+    from assess import create_app
+    from assess.db.models import Workspace
+    from assess.services import accounts
+
+    app = create_app()
+    with Session(app.extensions["assess.engine"]) as session:
+        workspace = None if workspace_name else session.exec(select(Workspace).order_by(col(Workspace.id))).first()
+        if workspace is None:
+            workspace = accounts.create_workspace(session, workspace_name or "Workspace")
+        assert workspace.id is not None
+        try:
+            accounts.create_user(session, email=email, password=password, workspace_id=workspace.id, name=name,
+                                 is_admin=admin)
+        except accounts.AccountError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(2)
+        session.commit()
+        click.echo(f"created {'admin' if admin else 'consultant'} {email} in workspace '{workspace.name}'")
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "WTF_CSRF_TIME_LIMIT": None,  # a respondent may leave a page open for hours
         "WTF_I18N_ENABLED": False,  # our own messages; WTForms' catalogs would load on every request
         "SQL_ECHO": _bool(os.environ.get("ASSESS_SQL_ECHO"), False),
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:

@@ -1,10 +1,15 @@
-"""Tables. Raw answers are stored with the questionnaire version; scores are always recomputed."""
+"""Tables. Raw answers are stored with the questionnaire version; scores are always recomputed.
+
+Every row that holds client data hangs off a workspace (directly or through its
+organisation), so that workspace isolation is one join away. Self-assessments
+started from the public start page belong to no workspace.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Integer, Text, UniqueConstraint
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
@@ -13,36 +18,94 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _fk(target: str, *, nullable: bool = False, index: bool = True) -> Column:
+    """A foreign key that the database deletes along with its parent."""
+    return Column(Integer, ForeignKey(target, ondelete="CASCADE"), nullable=nullable, index=index)
+
+
+class Workspace(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    retention_days: int = Field(default=730)  # how long client data is kept (see `assess purge`)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    email: str = Field(max_length=254, unique=True, index=True)
+    name: str = Field(default="", max_length=120)
+    password_hash: str = Field(max_length=200)
+    is_admin: bool = Field(default=False)
+    active: bool = Field(default=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    last_login_at: dt.datetime | None = None
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_fk("user.id"))
+    name: str = Field(max_length=120)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    last_used_at: dt.datetime | None = None
+    revoked_at: dt.datetime | None = None
+
+
 class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int | None = Field(default=None, sa_column=_fk("workspace.id", nullable=True))
     name: str = Field(max_length=200)
     industry: str = Field(max_length=40)
     size: str = Field(max_length=20)
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
+class StoredQuestionnaire(SQLModel, table=True):
+    """A questionnaire a consultant uploaded: the YAML as given, kept forever per version."""
+
+    __tablename__ = "stored_questionnaire"
+    __table_args__ = (UniqueConstraint("workspace_id", "questionnaire_id", "version", name="uq_stored_questionnaire"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    questionnaire_id: str = Field(max_length=80)
+    version: str = Field(max_length=40)
+    source: str = Field(sa_column=Column(Text, nullable=False))
+    uploaded_by: int | None = Field(default=None, foreign_key="user.id")
+    uploaded_at: dt.datetime = Field(default_factory=utcnow)
+
+
 class Assessment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    organisation_id: int = Field(sa_column=_fk("organisation.id"))
     questionnaire_id: str = Field(max_length=80)
     questionnaire_version: str = Field(max_length=40)
     title: str = Field(default="", max_length=200)
     targets: dict[str, int] | None = Field(default=None, sa_column=Column(JSON))
+    deadline: dt.date | None = None
+    previous_id: int | None = Field(default=None, foreign_key="assessment.id")  # the assessment this follows up
+    created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
 class Respondent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    assessment_id: int = Field(sa_column=_fk("assessment.id"))
     # Only a hash of the resume token is stored: a database dump does not reveal the links.
     token_hash: str = Field(max_length=64, unique=True, index=True)
     role: str = Field(max_length=20)
     name: str | None = Field(default=None, max_length=120)
+    email: str | None = Field(default=None, max_length=254)
     language: str = Field(default="de", max_length=5)
     current_page: int = Field(default=1)
+    privacy_accepted_at: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
     finished_at: dt.datetime | None = None
+    revoked_at: dt.datetime | None = None
 
 
 class AnswerRow(SQLModel, table=True):
@@ -50,9 +113,37 @@ class AnswerRow(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("respondent_id", "question_id", name="uq_answer_respondent_question"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    respondent_id: int = Field(foreign_key="respondent.id", index=True)
+    respondent_id: int = Field(sa_column=_fk("respondent.id"))
     question_id: str = Field(max_length=80)
     value: str | None = Field(default=None, max_length=10)  # "1".."5", "dont_know", "na"; None = comment only
     comment: str = Field(default="", max_length=2000)
     reason: str = Field(default="", max_length=300)
     updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Consensus(SQLModel, table=True):
+    """The level a workshop agreed on for one question; it becomes the result of record."""
+
+    __table_args__ = (UniqueConstraint("assessment_id", "question_id", name="uq_consensus_assessment_question"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(sa_column=_fk("assessment.id"))
+    question_id: str = Field(max_length=80)
+    level: int
+    note: str = Field(default="", max_length=2000)
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who read or exported what, and when. Never answers, comments, tokens or passwords."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int | None = Field(default=None, sa_column=_fk("workspace.id", nullable=True))
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    action: str = Field(max_length=40)
+    object_type: str = Field(max_length=40)
+    object_id: int | None = None
+    at: dt.datetime = Field(default_factory=utcnow)

@@ -50,8 +50,9 @@ def _distribution(responses: Sequence[Response], question_id: str) -> dict[str, 
 def _question_details(ev: Evaluation, responses: Sequence[Response], result: dict[str, Any], lang: str) -> dict[str, Any]:
     by_id = {q["id"]: q for q in result["questions"]}
     details = {}
-    for question in ev.questionnaire.questions():
+    for position, question in enumerate(ev.questionnaire.questions(), start=1):
         data = dict(by_id[question.id])
+        data["position"] = position
         level = data["level"]
         single = responses[0].answers.get(question.id) if len(responses) == 1 else None
         data["help"] = question.help.get(lang) if question.help else ""

@@ -14,6 +14,7 @@ from assess.db.models import AnswerRow, Assessment, Organisation, Respondent, ut
 from assess.domain.answers import Answer, Response, parse_value
 from assess.domain.evaluation import Evaluation, evaluate
 from assess.domain.questionnaire import Questionnaire
+from assess.services import questionnaires
 
 INDUSTRIES = (
     "automotive", "manufacturing", "retail", "telecom", "energy", "finance", "logistics",
@@ -57,9 +58,9 @@ def start_self_assessment(
     return Started(respondent, token)
 
 
-def questionnaire_of(catalog: Catalog, assessment: Assessment) -> Questionnaire:
+def questionnaire_of(session: Session, catalog: Catalog, assessment: Assessment) -> Questionnaire:
     """The exact questionnaire version the assessment was started with."""
-    return catalog.get(assessment.questionnaire_id, assessment.questionnaire_version)
+    return questionnaires.for_assessment(session, catalog, assessment)
 
 
 def to_response(respondent: Respondent, rows: Sequence[AnswerRow]) -> Response:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from assess.catalog import Catalog
 from assess.db import repo
-from assess.db.models import AnswerRow, Assessment, Respondent
+from assess.db.models import AnswerRow, Respondent
 from assess.domain.answers import NOT_APPLICABLE
 from assess.domain.questionnaire import Dimension, Questionnaire
 from assess.services import assessments as svc
@@ -58,7 +58,7 @@ def load_page(session: Session, catalog: Catalog, token: str, number: int, lang:
     if found is None:
         abort(404)
     respondent, assessment = found
-    questionnaire = svc.questionnaire_of(catalog, assessment)
+    questionnaire = svc.questionnaire_of(session, catalog, assessment)
     if not 1 <= number <= len(questionnaire.dimensions):
         abort(404)
     lang = lang if lang in questionnaire.languages else questionnaire.languages[0]

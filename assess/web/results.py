@@ -32,7 +32,7 @@ def respondent_context(token: str, lang: str) -> dict[str, object]:
     assert assessment is not None
     organisation = db().get(Organisation, assessment.organisation_id)
     assert organisation is not None
-    questionnaire = svc.questionnaire_of(catalog(), assessment)
+    questionnaire = svc.questionnaire_of(db(), catalog(), assessment)
     evaluation, response = svc.evaluate_respondent(db(), questionnaire, assessment, respondent)
     meta = ReportMeta(
         organisation=organisation.name, title=assessment.title,

@@ -69,7 +69,7 @@ def review(token: str) -> str | Response:
     respondent = _respondent_or_404(token)
     assessment = db().get(svc.Assessment, respondent.assessment_id)
     assert assessment is not None
-    questionnaire = svc.questionnaire_of(catalog(), assessment)
+    questionnaire = svc.questionnaire_of(db(), catalog(), assessment)
     if request.method == "POST":  # CSRF is checked for every POST by CSRFProtect
         svc.finish(db(), respondent)
         return redirect(url_for("results.respondent", token=token))

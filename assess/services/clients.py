@@ -1,0 +1,145 @@
+"""A consultant's clients: organisations, assessments and invited respondents, per workspace.
+
+Every function takes the caller's workspace id and returns None for rows of
+another workspace, so that a view can answer 404 without learning anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from assess.catalog import Catalog
+from assess.db import repo
+from assess.db.models import Assessment, Organisation, Respondent, utcnow
+from assess.domain.answers import ROLES
+from assess.domain.questionnaire import Questionnaire
+from assess.services import questionnaires
+
+
+class ClientError(ValueError):
+    """A request that cannot be carried out; the message says why."""
+
+
+def organisations(session: Session, workspace_id: int) -> list[Organisation]:
+    query = select(Organisation).where(Organisation.workspace_id == workspace_id).order_by(col(Organisation.name))
+    return list(session.exec(query))
+
+
+def organisation(session: Session, workspace_id: int, organisation_id: int) -> Organisation | None:
+    row = session.get(Organisation, organisation_id)
+    return row if row is not None and row.workspace_id == workspace_id else None
+
+
+def create_organisation(session: Session, workspace_id: int, *, name: str, industry: str, size: str) -> Organisation:
+    row = Organisation(workspace_id=workspace_id, name=name.strip(), industry=industry, size=size)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def assessment(session: Session, workspace_id: int, assessment_id: int) -> tuple[Assessment, Organisation] | None:
+    """An assessment and its organisation, only if both belong to the workspace."""
+    row = session.exec(
+        select(Assessment, Organisation)
+        .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
+        .where(Assessment.id == assessment_id, Organisation.workspace_id == workspace_id)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def assessments_of(session: Session, organisation_id: int) -> list[Assessment]:
+    query = select(Assessment).where(Assessment.organisation_id == organisation_id).order_by(col(Assessment.created_at))
+    return list(session.exec(query))
+
+
+def create_assessment(
+    session: Session, catalog: Catalog, workspace_id: int, organisation_id: int, *,
+    questionnaire_id: str, version: str | None = None, title: str = "", targets: Mapping[str, int] | None = None,
+    deadline: dt.date | None = None, previous_id: int | None = None, user_id: int | None = None,
+) -> Assessment:
+    """Start an assessment for a client with a fixed questionnaire version."""
+    org = organisation(session, workspace_id, organisation_id)
+    if org is None or org.id is None:
+        raise ClientError("unknown organisation")
+    questionnaire = questionnaires.resolve(session, catalog, workspace_id, questionnaire_id, version)
+    clean_targets = check_targets(questionnaire, targets or {})
+    if previous_id is not None:
+        previous = assessment(session, workspace_id, previous_id)
+        if previous is None or previous[1].id != org.id:
+            raise ClientError("a follow-up must continue an earlier assessment of the same client")
+    row = Assessment(
+        organisation_id=org.id, questionnaire_id=questionnaire.id, questionnaire_version=questionnaire.version,
+        title=title.strip() or questionnaire.title.get(questionnaire.languages[0]),
+        targets=clean_targets or None, deadline=deadline, previous_id=previous_id, created_by=user_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def check_targets(questionnaire: Questionnaire, targets: Mapping[str, int]) -> dict[str, int]:
+    """Targets per dimension, each 1..5; unknown dimensions are an error."""
+    known = {d.id for d in questionnaire.dimensions}
+    out = {}
+    for dimension_id, level in targets.items():
+        if dimension_id not in known:
+            raise ClientError(f"unknown dimension '{dimension_id}'")
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
+            raise ClientError(f"target for '{dimension_id}' must be a level 1-5")
+        out[dimension_id] = level
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    respondent: Respondent
+    token: str  # the secret part of the link; shown once, stored only as a hash
+
+
+def invite(session: Session, assessment_row: Assessment, *, role: str, name: str = "", language: str = "de") -> Invitation:
+    """A new respondent with an unguessable personal link."""
+    if role not in ROLES:
+        raise ClientError(f"unknown role '{role}'; use one of {', '.join(ROLES)}")
+    assert assessment_row.id is not None
+    token = secrets.token_urlsafe(24)
+    respondent = Respondent(assessment_id=assessment_row.id, token_hash=repo.token_hash(token), role=role,
+                            name=name.strip()[:120] or None, language=language)
+    session.add(respondent)
+    session.flush()
+    return Invitation(respondent, token)
+
+
+def respondents_of(session: Session, assessment_id: int) -> list[Respondent]:
+    query = select(Respondent).where(Respondent.assessment_id == assessment_id).order_by(col(Respondent.id))
+    return list(session.exec(query))
+
+
+def respondent(session: Session, workspace_id: int, respondent_id: int) -> tuple[Respondent, Assessment] | None:
+    row = session.get(Respondent, respondent_id)
+    if row is None:
+        return None
+    found = assessment(session, workspace_id, row.assessment_id)
+    return None if found is None else (row, found[0])
+
+
+def revoke(session: Session, row: Respondent) -> None:
+    """The link stops working; answers stay."""
+    row.revoked_at = utcnow()
+    row.token_hash = repo.token_hash(secrets.token_urlsafe(32))  # nobody knows this one
+    session.add(row)
+    session.flush()
+
+
+def reissue(session: Session, row: Respondent) -> str:
+    """A new link for the same respondent (answers stay); the old link stops working."""
+    token = secrets.token_urlsafe(24)
+    row.token_hash = repo.token_hash(token)
+    row.revoked_at = None
+    session.add(row)
+    session.flush()
+    return token

@@ -1,0 +1,143 @@
+"""Clients, assessments and respondents: the consultant's day-to-day pages."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from assess.services import aggregate, clients, questionnaires
+from assess.web.auth import consultant
+from assess.web.database import catalog, db
+from assess.web.forms import INDUSTRY_LABELS, ROLE_LABELS, SIZE_LABELS
+from assess.web.workspace import assessment_or_404, bp, organisation_or_404, workspace_id
+from assess.web.workspace.forms import AssessmentForm, InviteForm, OrganisationForm
+
+
+def _questionnaire_choices() -> list[tuple[str, str]]:
+    versions = questionnaires.available_versions(db(), catalog(), workspace_id())
+    return [(f"{qid}@{v}", f"{qid} {v}") for qid, vs in sorted(versions.items()) for v in reversed(vs)]
+
+
+@bp.get("/")
+def dashboard() -> str:
+    return render_template("workspace/dashboard.html", organisations=clients.organisations(db(), workspace_id()),
+                           form=OrganisationForm(), industries=INDUSTRY_LABELS, sizes=SIZE_LABELS)
+
+
+@bp.post("/organisations")
+def create_organisation() -> Response | tuple[str, int]:
+    form = OrganisationForm()
+    if not form.validate_on_submit():
+        return render_template("workspace/dashboard.html", organisations=clients.organisations(db(), workspace_id()),
+                               form=form, industries=INDUSTRY_LABELS, sizes=SIZE_LABELS), 400
+    org = clients.create_organisation(db(), workspace_id(), name=form.name.data or "", industry=form.industry.data or "",
+                                      size=form.size.data or "")
+    return redirect(url_for("ws.organisation", organisation_id=org.id))
+
+
+@bp.get("/org/<int:organisation_id>")
+def organisation(organisation_id: int) -> str:
+    org = organisation_or_404(organisation_id)
+    form = AssessmentForm()
+    form.questionnaire.choices = _questionnaire_choices()
+    return render_template("workspace/organisation.html", org=org, form=form,
+                           assessments=clients.assessments_of(db(), organisation_id),
+                           industries=INDUSTRY_LABELS, sizes=SIZE_LABELS)
+
+
+@bp.post("/org/<int:organisation_id>/assessments")
+def create_assessment(organisation_id: int) -> Response:
+    org = organisation_or_404(organisation_id)
+    form = AssessmentForm()
+    form.questionnaire.choices = _questionnaire_choices()
+    if not form.validate_on_submit():
+        abort(400)
+    questionnaire_id, _sep, version = (form.questionnaire.data or "").partition("@")
+    previous = request.form.get("previous_id", type=int)
+    try:
+        row = clients.create_assessment(
+            db(), catalog(), workspace_id(), org.id or 0, questionnaire_id=questionnaire_id, version=version or None,
+            title=form.title.data or "", deadline=form.deadline.data, previous_id=previous, user_id=consultant().id)
+    except (clients.ClientError, questionnaires.QuestionnaireNotFound):
+        abort(400)
+    return redirect(url_for("ws.assessment", assessment_id=row.id))
+
+
+@bp.get("/assessment/<int:assessment_id>")
+def assessment(assessment_id: int) -> str:
+    row, org = assessment_or_404(assessment_id)
+    questionnaire = questionnaires.for_assessment(db(), catalog(), row)
+    targets = {d.id: (row.targets or {}).get(d.id, d.target) for d in questionnaire.dimensions}
+    lang = request.accept_languages.best_match(questionnaire.languages) or questionnaire.languages[0]
+    return render_template(
+        "workspace/assessment.html", assessment=row, org=org, questionnaire=questionnaire, targets=targets,
+        lang=lang, progress=aggregate.progress(db(), questionnaire, assessment_id), invite=InviteForm(),
+        roles=ROLE_LABELS, follow_ups=aggregate.follow_ups(db(), assessment_id),
+    )
+
+
+@bp.post("/assessment/<int:assessment_id>/targets")
+def set_targets(assessment_id: int) -> Response:
+    row, _org = assessment_or_404(assessment_id)
+    questionnaire = questionnaires.for_assessment(db(), catalog(), row)
+    raw = {d.id: request.form.get(f"target-{d.id}", "") for d in questionnaire.dimensions}
+    if set(request.form) - {"csrf_token", *(f"target-{d}" for d in raw)} or not all(v.isdigit() for v in raw.values()):
+        abort(400)
+    try:
+        row.targets = clients.check_targets(questionnaire, {k: int(v) for k, v in raw.items()})
+    except clients.ClientError:
+        abort(400)
+    db().add(row)
+    flash(_("Targets saved."))
+    return redirect(url_for("ws.assessment", assessment_id=assessment_id))
+
+
+@bp.post("/assessment/<int:assessment_id>/invite")
+def invite(assessment_id: int) -> Response:
+    row, _org = assessment_or_404(assessment_id)
+    form = InviteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    invitation = clients.invite(db(), row, role=form.role.data or "other", name=form.name.data or "",
+                                language=form.language.data or "de")
+    link = url_for("survey.resume", token=invitation.token, _external=True)
+    flash(_("New personal link (shown only now; copy it and send it to the respondent): %(link)s", link=link), "link")
+    return redirect(url_for("ws.assessment", assessment_id=assessment_id))
+
+
+@bp.post("/respondent/<int:respondent_id>/revoke")
+def revoke(respondent_id: int) -> Response:
+    found = clients.respondent(db(), workspace_id(), respondent_id)
+    if found is None:
+        abort(404)
+    clients.revoke(db(), found[0])
+    flash(_("The link no longer works. The answers given so far are kept."))
+    return redirect(url_for("ws.assessment", assessment_id=found[1].id))
+
+
+@bp.post("/respondent/<int:respondent_id>/reissue")
+def reissue(respondent_id: int) -> Response:
+    found = clients.respondent(db(), workspace_id(), respondent_id)
+    if found is None:
+        abort(404)
+    token = clients.reissue(db(), found[0])
+    link = url_for("survey.resume", token=token, _external=True)
+    flash(_("New personal link (shown only now; copy it and send it to the respondent): %(link)s", link=link), "link")
+    return redirect(url_for("ws.assessment", assessment_id=found[1].id))
+
+
+@bp.post("/assessment/<int:assessment_id>/follow-up")
+def follow_up(assessment_id: int) -> Response:
+    row, org = assessment_or_404(assessment_id)
+    def start(targets: dict[str, int] | None) -> clients.Assessment:
+        return clients.create_assessment(
+            db(), catalog(), workspace_id(), org.id or 0, questionnaire_id=row.questionnaire_id, version=None,
+            title=row.title, previous_id=row.id, user_id=consultant().id, targets=targets)
+
+    try:
+        new = start(row.targets)
+    except clients.ClientError:  # the newest version has other dimensions: keep its default targets
+        new = start(None)
+    flash(_("Follow-up assessment created; invite the respondents again."))
+    return redirect(url_for("ws.assessment", assessment_id=new.id))
