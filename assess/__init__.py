@@ -16,7 +16,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from assess.catalog import Catalog
     from assess.config import load_config
     from assess.db.session import create_tables, make_engine
-    from assess.web import auth, errors, health, i18n, limits, reports, results, survey
+    from assess.web import auth, errors, health, i18n, limits, reports, results, security, survey
     from assess.web.database import init_database
     from assess.web.workspace import admin_views
     from assess.web.workspace import bp as workspace_bp
@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(results.bp)
     app.register_blueprint(reports.bp)
     limits.init_app(app)
+    security.init_app(app)
     auth.init_app(app)
     app.register_blueprint(workspace_bp)
     app.register_blueprint(admin_views.bp)

@@ -18,6 +18,14 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs (as hosting platforms hand them out) at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
 def _secret_key(instance: Path, production: bool) -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
@@ -51,6 +59,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("ASSESS_SECURE_COOKIES"), production),
+        "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("ASSESS_SECURE_COOKIES"), production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 180,
         "WTF_CSRF_TIME_LIMIT": None,  # a respondent may leave a page open for hours
         "WTF_I18N_ENABLED": False,  # our own messages; WTForms' catalogs would load on every request
@@ -58,6 +69,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
     }
     config.update(overrides)
+    config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance, production)
     return config

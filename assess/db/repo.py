@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,8 +30,21 @@ _RESPONDENT_BY_TOKEN = (
     .where(col(Respondent.token_hash) == bindparam("token_hash"))
 )
 _ANSWERS_OF = (
-    select(AnswerRow).where(col(AnswerRow.respondent_id).in_(bindparam("ids", expanding=True))).order_by(col(AnswerRow.id))
+    select(col(AnswerRow.respondent_id), col(AnswerRow.question_id), col(AnswerRow.value), col(AnswerRow.comment),
+           col(AnswerRow.reason))
+    .where(col(AnswerRow.respondent_id).in_(bindparam("ids", expanding=True)))
+    .order_by(col(AnswerRow.id))
 )
+
+
+class StoredAnswer(NamedTuple):
+    """An answer as stored: plain columns, no ORM object (results load thousands of them)."""
+
+    respondent_id: int
+    question_id: str
+    value: str | None
+    comment: str
+    reason: str
 
 
 def respondent_with_assessment(session: Session, token: str) -> tuple[Respondent, Assessment] | None:
@@ -47,13 +60,13 @@ def respondent_by_token(session: Session, token: str) -> Respondent | None:
     return None if found is None else found[0]
 
 
-def answers_of(session: Session, respondent_ids: Sequence[int]) -> dict[int, list[AnswerRow]]:
-    """All answer rows of the given respondents, in one query."""
-    rows: dict[int, list[AnswerRow]] = {rid: [] for rid in respondent_ids}
+def answers_of(session: Session, respondent_ids: Sequence[int]) -> dict[int, list[StoredAnswer]]:
+    """All answers of the given respondents, in one query."""
+    rows: dict[int, list[StoredAnswer]] = {rid: [] for rid in respondent_ids}
     if not respondent_ids:
         return rows
-    for row in session.exec(_ANSWERS_OF, params={"ids": list(respondent_ids)}):
-        rows[row.respondent_id].append(row)
+    for row in session.execute(_ANSWERS_OF, params={"ids": list(respondent_ids)}):
+        rows[row[0]].append(StoredAnswer(*row))
     return rows
 
 

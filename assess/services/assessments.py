@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from assess.catalog import Catalog
 from assess.db import repo
-from assess.db.models import AnswerRow, Assessment, Organisation, Respondent, utcnow
+from assess.db.models import Assessment, Organisation, Respondent, utcnow
+from assess.db.repo import StoredAnswer
 from assess.domain.answers import Answer, Response, parse_value
 from assess.domain.evaluation import Evaluation, evaluate
 from assess.domain.questionnaire import Questionnaire
@@ -63,17 +64,20 @@ def questionnaire_of(session: Session, catalog: Catalog, assessment: Assessment)
     return questionnaires.for_assessment(session, catalog, assessment)
 
 
-def to_response(respondent: Respondent, rows: Sequence[AnswerRow]) -> Response:
+_VALUES: dict[str | None, int | str | None] = {v: parse_value(v) for v in ("1", "2", "3", "4", "5", "dont_know", "na")}
+
+
+def to_response(respondent: Respondent, rows: Sequence[StoredAnswer]) -> Response:
     """Stored rows as a domain Response (comment-only rows count as unanswered)."""
     answers = {}
     for row in rows:
-        value = parse_value(row.value) if row.value is not None else None
+        value = _VALUES.get(row.value)
         if value is not None:
             answers[row.question_id] = Answer(value, comment=row.comment, reason=row.reason)
     return Response(answers, role=respondent.role, name=respondent.name, respondent_id=str(respondent.id))
 
 
-def saved_answers(session: Session, respondent: Respondent) -> dict[str, AnswerRow]:
+def saved_answers(session: Session, respondent: Respondent) -> dict[str, StoredAnswer]:
     assert respondent.id is not None
     return {row.question_id: row for row in repo.answers_of(session, [respondent.id])[respondent.id]}
 

@@ -12,7 +12,8 @@ from sqlmodel import Session
 
 from assess.catalog import Catalog
 from assess.db import repo
-from assess.db.models import AnswerRow, Respondent
+from assess.db.models import Respondent
+from assess.db.repo import StoredAnswer
 from assess.domain.answers import NOT_APPLICABLE
 from assess.domain.questionnaire import Dimension, Questionnaire
 from assess.services import assessments as svc
@@ -38,7 +39,7 @@ class Page:
     number: int
     token: str
     lang: str
-    saved: dict[str, AnswerRow]
+    saved: dict[str, StoredAnswer]
     shown: dict[str, Shown] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # question id -> message
 

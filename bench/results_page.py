@@ -1,0 +1,77 @@
+"""Benchmark: the aggregate result page of one assessment with 200 respondents.
+
+Run: .venv/bin/python bench/results_page.py [--respondents 200] [--repeat 7]
+Seeds a workspace (SQLite in a temp dir) with one assessment of the default
+questionnaire and N respondents with random answers, signs in, and times the
+results page through the Flask app (cold first request, then warm runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlmodel import Session
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assess import create_app  # noqa: E402
+from assess.db import repo  # noqa: E402
+from assess.services import accounts, clients  # noqa: E402
+from tests.web.conftest import csrf_of  # noqa: E402
+
+PASSWORD = "bench password 123"
+
+
+def seed(app, respondents: int) -> int:  # type: ignore[no-untyped-def]
+    rng = random.Random(5)
+    catalog = app.extensions["assess.catalog"]
+    questionnaire = catalog.get("digital-readiness")
+    with Session(app.extensions["assess.engine"]) as session:
+        workspace = accounts.create_workspace(session, "Bench")
+        accounts.create_user(session, email="bench@example.com", password=PASSWORD, workspace_id=workspace.id or 0)
+        org = clients.create_organisation(session, workspace.id or 0, name="Bench GmbH", industry="retail", size="250-999")
+        assessment = clients.create_assessment(session, catalog, workspace.id or 0, org.id or 0,
+                                               questionnaire_id=questionnaire.id)
+        for index in range(respondents):
+            invitation = clients.invite(session, assessment, role=("executive", "service_staff", "it")[index % 3])
+            items = [(q.id, str(rng.randint(1, 5)) if rng.random() > 0.05 else "dont_know",
+                      "Kommentar" if rng.random() < 0.1 else "", "") for q in questionnaire.questions()]
+            repo.upsert_answers(session, invitation.respondent.id or 0, items)
+        session.commit()
+        return assessment.id or 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--respondents", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{tmp}/bench.db"})
+        assessment_id = seed(app, args.respondents)
+        client = app.test_client()
+        page = client.get("/login")
+        client.post("/login", data={"csrf_token": csrf_of(page.data), "email": "bench@example.com", "password": PASSWORD})
+        url = f"/w/assessment/{assessment_id}/results"
+        start = time.perf_counter()
+        response = client.get(url)
+        cold = (time.perf_counter() - start) * 1000
+        assert response.status_code == 200, response.status_code
+        times = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            assert client.get(url).status_code == 200
+            times.append((time.perf_counter() - start) * 1000)
+        app.extensions["assess.engine"].dispose()
+    print(f"results page, {args.respondents} respondents x 45 questions: first request {cold:.0f} ms, "
+          f"warm best {min(times):.0f} ms, median {statistics.median(times):.0f} ms ({args.repeat} runs)")
+
+
+if __name__ == "__main__":
+    main()
