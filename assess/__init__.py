@@ -15,8 +15,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from assess.catalog import Catalog
     from assess.config import load_config
-    from assess.db.session import create_tables, make_engine
-    from assess.web import auth, errors, health, i18n, limits, reports, results, security, survey
+    from assess.db.schema import check_schema, upgrade
+    from assess.db.session import make_engine
+    from assess.web import api, auth, errors, health, i18n, limits, reports, results, security, survey
     from assess.web.database import init_database
     from assess.web.workspace import admin_views
     from assess.web.workspace import bp as workspace_bp
@@ -25,7 +26,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 template_folder="web/templates", static_folder="web/static")
     app.config.update(load_config(app.instance_path, config))
     engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"])
-    create_tables(engine)
+    if app.config.get("UPGRADE_DATABASE"):  # `assess serve` on the embedded SQLite default
+        upgrade(engine)
+    check_schema(engine)  # refuses an outdated schema: run `assess db upgrade`
     init_database(app, engine)
     app.extensions["assess.catalog"] = Catalog(app.config["QUESTIONNAIRE_DIR"])
     CSRFProtect(app)
@@ -40,4 +43,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(workspace_bp)
     app.register_blueprint(admin_views.bp)
+    api.init_app(app)
     return app

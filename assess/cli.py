@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from assess.catalog import Catalog, QuestionnaireError, load_questionnaire
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 @click.group()
@@ -145,8 +149,15 @@ def serve(host: str, port: int, workers: int | None, demo: bool) -> None:
     import shutil
 
     from assess import create_app
+    from assess.db.schema import SchemaError
 
-    app = create_app()  # fails fast on bad configuration, creates the tables
+    try:
+        # The embedded SQLite default is migrated here, since nobody else will; a configured
+        # DATABASE_URL (production) is migrated deliberately with `assess db upgrade`.
+        app = create_app({"UPGRADE_DATABASE": not os.environ.get("DATABASE_URL")})  # fails fast on bad configuration
+    except SchemaError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
     if demo:
         from sqlmodel import Session
 
@@ -163,8 +174,77 @@ def serve(host: str, port: int, workers: int | None, demo: bool) -> None:
         click.echo("gunicorn is not installed; using Flask's development server", err=True)
         app.run(host=host, port=port)
         return
-    os.execv(gunicorn, [gunicorn, "--bind", f"{host}:{port}", "--workers", str(workers),
-                        "--access-logfile", "-", "assess.wsgi:app"])
+    app.extensions["assess.engine"].dispose()  # gunicorn's workers open their own connections
+    os.execv(gunicorn, gunicorn_command(gunicorn, host, port, workers))
+
+
+def gunicorn_command(gunicorn: str, host: str, port: int, workers: int) -> list[str]:
+    """gunicorn's arguments; its logger masks resume tokens (/r/…) in the access and error logs."""
+    from assess.web.access_log import LOGGER_CLASS
+
+    return [gunicorn, "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
+            "--logger-class", LOGGER_CLASS, "assess.wsgi:app"]
+
+
+@main.group()
+def db() -> None:
+    """Database schema: migrate it to this version of assess ($DATABASE_URL, or the embedded SQLite file)."""
+
+
+def _engine() -> Engine:
+    from flask import Flask
+
+    from assess.config import load_config
+    from assess.db.session import make_engine
+
+    # The app's own configuration, minus the secret key the database commands do not need.
+    config = load_config(Flask("assess", instance_relative_config=True).instance_path, {"SECRET_KEY": ""})
+    return make_engine(config["DATABASE_URL"])
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply the migrations up to REVISION (default: the newest)."""
+    from sqlalchemy.exc import OperationalError
+
+    from assess.db.schema import SchemaError, upgrade
+
+    engine = _engine()
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        before, after = upgrade(engine, revision)
+    except (SchemaError, OperationalError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    if before == after:
+        click.echo(f"{where}: schema is up to date ({after})")
+    else:
+        click.echo(f"{where}: schema upgraded from {before or 'empty'} to {after}")
+
+
+@db.command("current")
+def db_current() -> None:
+    """Print the schema revision of the database and the one this version needs; exit 1 if they differ."""
+    from sqlalchemy.exc import OperationalError
+
+    from assess.db.schema import current_revision, head_revision
+
+    engine = _engine()
+    try:
+        current, head = current_revision(engine), head_revision()
+    except OperationalError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    if current == head:
+        click.echo(f"{current} (head)")
+    else:
+        click.echo(f"{current or 'empty'} (this version needs {head}; run: assess db upgrade)")
+        sys.exit(1)
 
 
 @main.group()
@@ -202,6 +282,102 @@ def user_create(email: str, workspace_name: str | None, name: str, admin: bool, 
         session.commit()
         click.echo(f"created {'admin' if admin else 'consultant'} {email} in workspace '{workspace.name}'")
 
+
+
+# Data protection: retention, backup and restore.
+
+_PURGED_TABLES = ("organisation", "assessment", "respondent", "answer", "consensus")
+
+
+def _checked_engine() -> Engine:
+    from assess.db.schema import SchemaError, check_schema
+
+    engine = _engine()
+    try:
+        check_schema(engine)
+    except SchemaError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    return engine
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
+@click.option("--self-assessment-days", type=click.IntRange(min=1), default=None,
+              help="Keep public self-assessments this many days after their last activity "
+                   "(default: $ASSESS_SELF_ASSESSMENT_RETENTION_DAYS or 365).")
+def purge(dry_run: bool, self_assessment_days: int | None) -> None:
+    """Delete data past its retention period: each workspace's setting, and old public self-assessments.
+
+    Prints how many rows of each table it deleted (never their content). Run it daily, e.g. from cron.
+    """
+    from sqlmodel import Session
+
+    from assess.services import privacy
+
+    try:
+        days = self_assessment_days or privacy.self_assessment_retention_days()
+    except ValueError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    engine = _checked_engine()
+    try:
+        with Session(engine) as session:
+            report = privacy.purge(session, self_assessment_days=days)
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+    finally:
+        engine.dispose()
+    verb = "would delete" if dry_run else "deleted"
+    click.echo(f"purge: {verb} {len(report.assessments)} assessments and {len(report.organisations)} organisations"
+               f" past their retention period (self-assessments: {days} days)")
+    for table in _PURGED_TABLES:
+        click.echo(f"  {table}: {report.counts.get(table, 0)}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--workspace", "workspace_id", type=int, default=None, help="Back up only this workspace (its id).")
+def backup(file: str, workspace_id: int | None) -> None:
+    """Write a consistent backup of every table (or of one workspace) to FILE ("-": standard output).
+
+    JSON lines with a format version and the schema revision; FILE ending in .gz is compressed.
+    The backup holds personal data and password hashes: it is written readable by its owner only.
+    """
+    from assess.services.backup import BackupError, backup_to_file
+
+    engine = _checked_engine()
+    try:
+        counts = backup_to_file(engine, file, workspace_id=workspace_id)
+    except (BackupError, OSError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    scope = f"workspace {workspace_id}" if workspace_id is not None else "all workspaces"
+    click.echo(f"{file}: backup of {scope}, {sum(counts.values())} rows in {len(counts)} tables", err=True)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+def restore(file: str) -> None:
+    """Load the backup FILE into an empty database ($DATABASE_URL, or the embedded SQLite file)."""
+    from sqlalchemy.exc import OperationalError
+
+    from assess.services.backup import BackupError, restore_from_file
+
+    engine = _engine()
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        counts = restore_from_file(engine, file)
+    except (BackupError, OperationalError, OSError, UnicodeDecodeError, EOFError) as error:
+        click.echo(f"error: {str(error).splitlines()[0] if str(error) else type(error).__name__}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo(f"{where}: restored {sum(counts.values())} rows in {len(counts)} tables from {file}")
 
 if __name__ == "__main__":
     main()

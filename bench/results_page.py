@@ -20,10 +20,10 @@ from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assess import create_app  # noqa: E402
-from assess.db import repo  # noqa: E402
-from assess.services import accounts, clients  # noqa: E402
-from tests.web.conftest import csrf_of  # noqa: E402
+from assess import create_app
+from assess.db import repo
+from assess.services import accounts, clients
+from tests.web.conftest import csrf_of
 
 PASSWORD = "bench password 123"
 
@@ -53,7 +53,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{tmp}/bench.db"})
+        app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+                          "UPGRADE_DATABASE": True})
         assessment_id = seed(app, args.respondents)
         client = app.test_client()
         page = client.get("/login")

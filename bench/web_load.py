@@ -106,6 +106,8 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db", "SECRET_KEY": "bench"}
+        subprocess.run([str(Path(sys.executable).with_name("assess")), "db", "upgrade"], env=env, check=True,
+                       capture_output=True)
         gunicorn = Path(sys.executable).with_name("gunicorn")
         server = subprocess.Popen(
             [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "assess.wsgi:app"],

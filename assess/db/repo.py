@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -30,7 +31,7 @@ _RESPONDENT_BY_TOKEN = (
     .where(col(Respondent.token_hash) == bindparam("token_hash"))
 )
 _ANSWERS_OF = (
-    select(col(AnswerRow.respondent_id), col(AnswerRow.question_id), col(AnswerRow.value), col(AnswerRow.comment),
+    sa_select(col(AnswerRow.respondent_id), col(AnswerRow.question_id), col(AnswerRow.value), col(AnswerRow.comment),
            col(AnswerRow.reason))
     .where(col(AnswerRow.respondent_id).in_(bindparam("ids", expanding=True)))
     .order_by(col(AnswerRow.id))

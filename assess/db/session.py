@@ -1,4 +1,4 @@
-"""The engine, created once per app; sessions are per request."""
+"""The engine, created once per app; sessions are per request. The schema comes from migrations (assess.db.schema)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -25,9 +25,3 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             cursor.close()
     return engine
 
-
-def create_tables(engine: Engine) -> None:
-    """Create missing tables (migrations take over in production)."""
-    from assess.db import models  # noqa: F401  (registers the tables)
-
-    SQLModel.metadata.create_all(engine)

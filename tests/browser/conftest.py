@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 from werkzeug.serving import make_server
 
 from assess import create_app
-from tests.conftest import ROOT
+from tests.conftest import ROOT, new_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -24,15 +24,15 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app with the default questionnaire on a free loopback port."""
-    db = tmp_path_factory.mktemp("browser") / "app.db"
-    app = create_app({"SECRET_KEY": "browser-tests", "DATABASE_URL": f"sqlite:///{db}"})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    app.extensions["assess.engine"].dispose()
+    with new_database(tmp_path_factory.mktemp("browser")) as database_url:  # its own: web tests empty theirs
+        app = create_app({"SECRET_KEY": "browser-tests", "DATABASE_URL": database_url})
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_port}"
+        server.shutdown()
+        thread.join(timeout=5)
+        app.extensions["assess.engine"].dispose()
 
 
 @pytest.fixture(scope="session")

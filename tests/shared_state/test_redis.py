@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
-
-import pytest
 
 from assess import create_app
 from assess.cache import MemoryCache, RedisCache, content_key
@@ -37,8 +34,8 @@ def test_memory_cache_evicts_least_recently_used() -> None:
     assert (cache.get("a"), cache.get("b"), cache.get("c")) == (b"1", None, b"3")
 
 
-def test_login_rate_limit_is_shared_between_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    config = {"SECRET_KEY": "shared", "DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}", "REDIS_URL": REDIS_URL,
+def test_login_rate_limit_is_shared_between_workers(database_url: str) -> None:
+    config = {"SECRET_KEY": "shared", "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL,
               "RATELIMIT_KEY_PREFIX": f"assess-test-{uuid.uuid4().hex}"}
     worker_a, worker_b = create_app(dict(config)), create_app(dict(config))
     try:

@@ -3,7 +3,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -16,11 +15,11 @@ from tests.conftest import FIXTURES
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
+def app(database_url: str) -> Iterator[Flask]:
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
+        "DATABASE_URL": database_url,
         "QUESTIONNAIRE_DIR": str(FIXTURES),
         "DEFAULT_QUESTIONNAIRE": "mini",
     })
@@ -65,7 +64,9 @@ def csrf_of(html: bytes | str) -> str:
 
 
 def start(client: FlaskClient, organisation: str = "Autohaus Müller", language: str = "de") -> str:
-    """Start a self-assessment; return the resume token."""
+    """Start a self-assessment (confirming the privacy notice first); return the resume token."""
+    notice = client.get("/start")
+    client.post("/start/privacy", data={"csrf_token": csrf_of(notice.data), "accept": "yes"})
     page = client.get("/start")
     response = client.post("/start", data={
         "csrf_token": csrf_of(page.data), "organisation": organisation, "industry": "automotive",

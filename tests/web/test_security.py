@@ -18,10 +18,10 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch: pytest.Monk
         create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
 
 
-def test_production_cookies_are_secure(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_production_cookies_are_secure(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
     monkeypatch.setenv("ASSESS_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
+    app = create_app({"DATABASE_URL": database_url})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
     response = app.test_client().get("/start")
     cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
