@@ -1,0 +1,147 @@
+"""Benchmark: the board report (PDF) for 1 and for 30 respondents, cold and warm.
+
+Run: .venv/bin/python bench/report.py [--repeat R] [--lang de|en]
+
+cold  `assess report ANSWERS -o out.pdf` in a new process: interpreter start,
+      imports, Chromium boot (kaleido), charts, WeasyPrint, writing, exit.
+warm  a second report in the same process (Chromium already running):
+      "same"  the same answers again (charts come from the cache),
+      "new"   changed answers (every chart is exported again).
+Prints the best and median wall-clock time of R runs, the CPU time of the best
+run (less sensitive to other load on the machine), and the page count.
+The goal on the reference machine: warm under 1.5 s, cold under 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SINGLE = ROOT / "examples" / "strong-channels-weak-processes.json"
+
+
+def thirty_respondents(path: Path, count: int = 30, seed: int = 7) -> None:
+    """Write `count` random respondents for the default questionnaire, with a few comments."""
+    from assess.catalog import Catalog
+
+    questionnaire = Catalog().get("digital-readiness")
+    rng = random.Random(seed)
+    respondents = []
+    for i in range(count):
+        answers: dict[str, Any] = {}
+        for question in questionnaire.questions():
+            roll = rng.random()
+            if roll < 0.05:
+                answers[question.id] = "dont_know"
+            elif roll < 0.08 and question.allow_na:
+                answers[question.id] = {"value": "na", "reason": "Betrifft uns nicht"}
+            else:
+                answers[question.id] = rng.randint(1, 5)
+        if i % 5 == 0:
+            first = next(iter(answers))
+            answers[first] = {"value": rng.randint(1, 5), "comment": "Übergaben laufen über Zuruf – bitte prüfen."}
+        respondents.append({"role": rng.choice(["executive", "management", "service_staff", "it"]), "answers": answers})
+    data = {"questionnaire": questionnaire.id, "organisation": "Stadtwerke Süderstadt", "respondents": respondents}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def changed(path: Path, out: Path) -> None:
+    """The same answers with every level one lower where possible (new scores, so new charts)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for respondent in data.get("respondents") or [data]:
+        for key, value in respondent["answers"].items():
+            if isinstance(value, int) and value > 1:
+                respondent["answers"][key] = value - 1
+    out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+Timing = tuple[float, float]  # wall-clock seconds, CPU seconds
+
+
+def cold(answers: Path, out: Path, lang: str) -> Timing:
+    """One `assess report` process; CPU time includes Chromium's (children reaped by the child)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "assess", "report", str(answers), "-o", str(out), "--lang", lang],
+                   check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def context(answers: Path, lang: str) -> dict[str, Any]:
+    from assess.catalog import Catalog
+    from assess.domain.evaluation import evaluate
+    from assess.reporting.context import ReportMeta, build_report_context
+    from assess.services.answer_files import read_answer_file
+
+    parsed = read_answer_file(str(answers), Catalog())
+    ev = evaluate(parsed.questionnaire, parsed.responses, targets=parsed.targets, consensus=parsed.consensus)
+    return build_report_context(ev, parsed.responses, lang=lang, meta=ReportMeta(organisation=parsed.organisation))
+
+
+def pages(pdf: bytes) -> int:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(BytesIO(pdf)).pages)
+
+
+def report(label: str, times: list[Timing], extra: str = "") -> None:
+    walls = [wall for wall, _ in times]
+    best = min(times)
+    print(f"{label:<38} best {best[0]:5.2f} s  median {statistics.median(walls):5.2f} s  "
+          f"(cpu {best[1]:5.2f} s)  {extra}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--lang", choices=["de", "en"], default="de")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        thirty = work / "thirty.json"
+        thirty_respondents(thirty)
+        cases = {"1 respondent": SINGLE, "30 respondents": thirty}
+        for name, answers in cases.items():
+            report(f"cold  {name}", [cold(answers, work / "cold.pdf", args.lang) for _ in range(args.repeat)])
+        from assess.reporting.pdf import render_pdf
+
+        for name, answers in cases.items():
+            changed(answers, work / f"changed-{answers.name}")
+            first, other = context(answers, args.lang), context(work / f"changed-{answers.name}", args.lang)
+            pdf = render_pdf(first)  # the first report of the process pays for Chromium and WeasyPrint's start
+            same: list[Timing] = []
+            new: list[Timing] = []
+            for _ in range(args.repeat):
+                same.append(_timed(lambda ctx=first: render_pdf(ctx)))
+                from assess.reporting.svg import cache_clear
+
+                cache_clear()
+                new.append(_timed(lambda ctx=other: render_pdf(ctx)))
+            report(f"warm  {name}, same answers", same, f"({pages(pdf)} pages)")
+            report(f"warm  {name}, new answers", new)
+
+
+def _timed(work: Callable[[], object]) -> Timing:
+    """Wall-clock and CPU time of `work` in this process (the running Chromium's share is not counted)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    work()
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+if __name__ == "__main__":
+    main()

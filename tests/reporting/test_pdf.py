@@ -1,0 +1,142 @@
+"""The board report read back from the PDF: structure, texts, page numbers, fonts, pixels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pypdf.generic import DictionaryObject
+
+from assess.catalog import Catalog
+from assess.domain.evaluation import evaluate
+from assess.reporting.context import ReportMeta, build_report_context
+from assess.reporting.pdf import render_pdf
+from assess.services.answer_files import parse_answer_data
+from tests.conftest import FIXTURES
+from tests.reporting.conftest import Pdf, page_image_ink, read_pdf
+
+
+def _squash(text: str) -> str:
+    """Without any white space: a title wrapped at a hyphen ("Online-\nBuchungen") still matches."""
+    return "".join(text.split())
+
+
+def test_single_report_has_cover_contents_and_every_section(single_pdf: Pdf, single_context: dict[str, Any]) -> None:
+    assert 12 <= len(single_pdf.pages) <= 40
+    cover = single_pdf.pages[0]
+    assert "Autohaus Beispiel GmbH" in cover
+    assert "Digitalisierung im Kundenservice" in cover
+    assert f"{single_context['questionnaire']['id']}, Version {single_context['questionnaire']['version']}" in cover
+    assert "Deutsch" in cover
+    text = _squash(single_pdf.text)
+    for dimension in single_context["dimensions"]:
+        assert _squash(dimension["title"]) in text, dimension["title"]
+    for phase in single_context["roadmap"]["phases"]:
+        for measure in phase["measures"]:
+            assert _squash(measure["title"]) in text, measure["title"]
+    assert "Roadmap" in single_pdf.text and "Quality Gate vor Phase 2" in single_pdf.text
+
+
+def test_executive_summary_is_one_page_with_flags_and_first_phase(single_pdf: Pdf, single_context: dict[str, Any]) -> None:
+    first, charts = single_pdf.section_page("Management-Zusammenfassung"), single_pdf.section_page("Reifegrad im Überblick")
+    assert charts == first + 1, "the executive summary must fit on one page"
+    page = single_pdf.pages[first - 1]
+    assert single_context["flags"], "the example is chosen to raise isolated-solution warnings"
+    for flag in single_context["flags"]:
+        assert _squash(flag["message"]) in _squash(page)
+    for dimension in single_context["strongest"] + single_context["weakest"]:
+        assert _squash(dimension["title"]) in _squash(page)
+    assert _squash(single_context["first_phase"]["measures"][0]["title"]) in _squash(page)
+    assert "GESAMTINDEX" in page and "Der erste Schritt" in page  # labels are set in capitals
+
+
+def test_contents_lists_page_numbers_that_point_at_the_sections(single_pdf: Pdf, single_context: dict[str, Any]) -> None:
+    for title in [d["title"] for d in single_context["dimensions"]] + ["Roadmap", "Methode und Glossar"]:
+        page = single_pdf.pages[single_pdf.section_page(title) - 1]
+        assert page.startswith(title), title  # the heading opens the page
+        assert title in page[-250:], title  # and the running header names the section
+
+
+def test_every_page_says_page_x_of_y(single_pdf: Pdf, multi_pdf: Pdf) -> None:
+    total = len(single_pdf.pages)
+    for number, page in enumerate(single_pdf.pages, start=1):
+        assert f"Seite {number} von {total}" in page
+    total = len(multi_pdf.pages)
+    for number, page in enumerate(multi_pdf.pages, start=1):
+        assert f"Page {number} of {total}" in page
+
+
+def test_running_header_names_organisation_and_title(single_pdf: Pdf) -> None:
+    for page in single_pdf.pages[1:]:
+        assert "Autohaus Beispiel GmbH" in page and "Digitalisierung im Kundenservice" in page
+
+
+def test_umlauts_survive(single_pdf: Pdf) -> None:
+    text = single_pdf.text
+    for word in ("Kundenkanäle", "Führung & Kultur", "Maßnahme", "Schwächste Dimensionen", "Reifegrad im Überblick"):
+        assert word in text, word
+    assert "Ã" not in text and "\ufffd" not in text
+
+
+def _fonts(pdf: Pdf) -> list[DictionaryObject]:
+    fonts = []
+    for page in pdf.reader.pages:
+        resources = page["/Resources"].get_object()
+        for font in resources.get("/Font", {}).values():
+            fonts.append(font.get_object())
+    return fonts
+
+
+def test_every_font_is_embedded_dejavu(single_pdf: Pdf) -> None:
+    fonts = _fonts(single_pdf)
+    assert fonts
+    for font in fonts:
+        descendants = font.get("/DescendantFonts")
+        described = descendants[0].get_object() if descendants else font
+        descriptor = described["/FontDescriptor"].get_object()
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+        assert "DejaVu" in str(font["/BaseFont"]), font["/BaseFont"]
+
+
+def test_charts_page_is_not_blank(single_pdf: Pdf, tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(single_pdf.data)
+    assert page_image_ink(path, single_pdf.section_page("Reifegrad im Überblick")) > 0.03
+    assert page_image_ink(path, 1) > 0.01  # the cover
+
+
+def test_multi_report_shows_spread_distribution_and_disagreement(multi_pdf: Pdf, multi_context: dict[str, Any]) -> None:
+    text = multi_pdf.text
+    assert "Stadtwerke Musterstadt" in multi_pdf.pages[0]
+    assert "English" in multi_pdf.pages[0]
+    assert "Where respondents disagree" in text
+    assert "Questions with the largest disagreement" in text
+    for question in multi_context["disagreements"][:3]:
+        assert _squash(question["text"]) in _squash(text)
+    assert "how many respondents chose each level" in text
+    for dimension in multi_context["dimensions"]:
+        assert _squash(dimension["title"]) in _squash(text)
+
+
+def test_a_reassessment_shows_the_change_and_a_small_questionnaire_renders(catalog: Catalog) -> None:
+    mini = str(FIXTURES / "mini.yaml")
+    before = parse_answer_data({"questionnaire": "mini", "respondents": [
+        {"role": "it", "answers": {"ch.booking": 2, "ch.chat": 1, "proc.handover": 1, "proc.map": 1, "data.master": 1}},
+        {"role": "executive", "answers": {"ch.booking": 4, "ch.chat": 2, "proc.handover": 1, "proc.map": 2,
+                                          "data.master": "dont_know"}},
+    ]}, catalog, mini)
+    now = parse_answer_data({"questionnaire": "mini", "respondents": [
+        {"role": "it", "answers": {"ch.booking": 5, "ch.chat": 2, "proc.handover": 1, "proc.map": 3, "data.master": 2}},
+        {"role": "executive", "answers": {"ch.booking": 5, "ch.chat": {"value": "na", "reason": "Kein Chat geplant"},
+                                          "proc.handover": 3, "proc.map": 3, "data.master": 4}},
+    ]}, catalog, mini)
+    previous = evaluate(before.questionnaire, before.responses)
+    ev = evaluate(now.questionnaire, now.responses)
+    context = build_report_context(ev, now.responses, lang="de", meta=ReportMeta(organisation="Bäckerei Groß"),
+                                   previous=previous, previous_label="Frühjahr 2026")
+    pdf = read_pdf(render_pdf(context))
+    assert "Bäckerei Groß" in pdf.pages[0] and "Mini-Check" in pdf.pages[0]
+    assert "Vorher:" in pdf.text and "Veränderung seit Frühjahr 2026" in pdf.text
+    assert "Wo die Teilnehmenden uneins sind" in pdf.text and "Werte nach Rolle" in pdf.text
+    assert "Nicht zutreffend: Kein Chat geplant" in pdf.text
+    assert all(f"Seite {n} von {len(pdf.pages)}" in page for n, page in enumerate(pdf.pages, start=1))

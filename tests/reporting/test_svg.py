@@ -1,0 +1,53 @@
+"""Chart export: one browser per process, a cache keyed by the figure, a clear error without Chromium."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import plotly.graph_objects as go
+import pytest
+
+from assess.reporting import svg
+from assess.reporting.charts import CHARTS
+from assess.reporting.pdf import chart_svgs
+
+
+def test_charts_are_the_web_figures_as_svg_with_the_report_font(single_context: dict[str, Any]) -> None:
+    charts = chart_svgs(single_context)
+    assert set(charts) == {"radar", "bars", "timeline"}
+    for name, image in charts.items():
+        assert image.startswith("<svg"), name
+        assert "DejaVu Sans" in image, name
+    assert html.escape(single_context["dimensions"][0]["title"][:20], quote=False) in charts["radar"]
+
+
+def test_a_chart_is_rendered_once_per_input(single_context: dict[str, Any]) -> None:
+    chart_svgs(single_context)
+    before = svg._svg_of_json.cache_info()
+    chart_svgs(single_context)
+    after = svg._svg_of_json.cache_info()
+    assert after.misses == before.misses and after.hits == before.hits + 3
+
+
+def test_server_starts_once_per_process() -> None:
+    import kaleido
+
+    svg.start_server()
+    svg.start_server()  # no second browser, no warning (warnings are errors here)
+    assert kaleido._global_server.is_running()
+    figure = go.Figure(go.Bar(x=[1, 2], y=[3, 4]))
+    assert svg.figure_svg(figure, 300, 200).startswith("<svg")
+
+
+def test_missing_chromium_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    assert svg.browser_path() is None
+    monkeypatch.setattr(svg, "_server", svg._Server())
+    with pytest.raises(svg.ChromiumMissingError, match=r"apt-get install chromium"):
+        svg.start_server()
+
+
+def test_every_chart_has_a_print_version(multi_context: dict[str, Any]) -> None:
+    charts = chart_svgs(multi_context)
+    assert set(charts) == set(CHARTS) - ({"timeline"} if not multi_context["roadmap"]["phases"] else set())
