@@ -1,0 +1,267 @@
+"""Request and response bodies of the API as pydantic models; the OpenAPI document is generated from them.
+
+Request models forbid unknown fields and bound every string, number and
+collection, so that whatever passes validation can be stored as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic.json_schema import JsonSchemaValue
+
+from assess.domain.answers import MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, ROLES
+from assess.services.assessments import INDUSTRIES, SIZES
+
+MAX_ID = 2**31 - 1  # the database's integer range
+
+
+def _storable(value: str) -> str:
+    """Refuse text a database cannot store or that no person typed (NUL, control characters, lone surrogates)."""
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        raise ValueError("control characters are not allowed")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("the text is not valid Unicode") from None
+    return value
+
+
+def _text(max_length: int, min_length: int = 0) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+
+
+Storable = AfterValidator(_storable)
+Name = Annotated[str, _text(200, 1), Storable]
+Title = Annotated[str, _text(200), Storable]
+PersonName = Annotated[str, _text(120), Storable]
+Reference = Annotated[str, StringConstraints(min_length=1, max_length=80)]  # a questionnaire, dimension or question id
+Version = Annotated[str, _text(40, 1), Storable]
+Comment = Annotated[str, _text(MAX_COMMENT_LENGTH), Storable]
+Reason = Annotated[str, _text(MAX_REASON_LENGTH), Storable]
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Level = Annotated[int, Field(ge=1, le=5, strict=True)]
+Role = Literal[ROLES]  # type: ignore[valid-type]
+Industry = Literal[INDUSTRIES]  # type: ignore[valid-type]
+Size = Literal[SIZES]  # type: ignore[valid-type]
+Language = Literal["de", "en"]
+Special = Literal["dont_know", "na"]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Output(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# ---- errors ---------------------------------------------------------------------------------------------------------
+
+class ErrorDetail(_Output):
+    field: str | None = Field(description="Where the problem is, e.g. 'body.answers.ch.booking'.")
+    message: str
+
+
+class ErrorBody(_Output):
+    code: str = Field(description="Stable machine-readable code, e.g. 'not_found', 'invalid', 'invalid_token'.")
+    message: str
+    details: list[ErrorDetail]
+
+
+class Error(_Output):
+    error: ErrorBody
+
+
+# ---- questionnaires -------------------------------------------------------------------------------------------------
+
+class QuestionnaireSummary(_Output):
+    id: str
+    versions: list[str] = Field(description="Oldest first.")
+    latest: str
+    title: dict[str, str] = Field(description="Title of the latest version per language.")
+
+
+class QuestionnaireList(_Output):
+    questionnaires: list[QuestionnaireSummary]
+
+
+class VersionQuery(_Input):
+    model_config = ConfigDict(extra="ignore")
+    version: Version | None = Field(default=None, description="Default: the latest version.")
+
+
+class LanguageQuery(_Input):
+    model_config = ConfigDict(extra="ignore")
+    lang: Language | None = Field(default=None, description="Default: the questionnaire's first language.")
+
+
+# ---- organisations --------------------------------------------------------------------------------------------------
+
+class OrganisationIn(_Input):
+    name: Name
+    industry: Industry
+    size: Size
+
+
+class OrganisationOut(_Output):
+    id: int
+    name: str
+    industry: str
+    size: str
+    created_at: dt.datetime
+
+
+class OrganisationList(_Output):
+    organisations: list[OrganisationOut]
+
+
+# ---- assessments and respondents ------------------------------------------------------------------------------------
+
+class AssessmentIn(_Input):
+    organisation_id: RowId
+    questionnaire_id: Annotated[Reference, Storable]
+    version: Version | None = Field(default=None, description="Default: the latest version.")
+    title: Title = Field(default="", description="Default: the questionnaire's title.")
+    targets: dict[Reference, Level] | None = Field(
+        default=None, max_length=50, description="Target level per dimension id; others keep the questionnaire's.")
+    deadline: dt.date | None = None
+    previous_id: RowId | None = Field(default=None, description="The assessment of the same client this follows up.")
+
+
+class AssessmentOut(_Output):
+    id: int
+    organisation_id: int
+    questionnaire_id: str
+    questionnaire_version: str
+    title: str
+    targets: dict[str, int] | None
+    deadline: dt.date | None
+    previous_id: int | None
+    created_at: dt.datetime
+
+
+class AssessmentList(_Output):
+    assessments: list[AssessmentOut]
+
+
+class RespondentOut(_Output):
+    id: int
+    assessment_id: int
+    role: str
+    name: str | None
+    language: str
+    status: Literal["invited", "started", "finished", "revoked"]
+    answered: int
+    total: int
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class RespondentList(_Output):
+    respondents: list[RespondentOut]
+
+
+class AssessmentDetail(AssessmentOut):
+    respondents: list[RespondentOut] = Field(description="Progress per respondent.")
+
+
+class InviteIn(_Input):
+    role: Role
+    name: PersonName = ""
+    language: Language = "de"
+
+
+class Invitation(_Output):
+    respondent: RespondentOut
+    link: str = Field(description="The personal survey link. Shown only in this response; only a hash is stored.")
+
+
+# ---- answers --------------------------------------------------------------------------------------------------------
+
+def _answer_value(raw: object) -> int | str:
+    if isinstance(raw, int) and not isinstance(raw, bool) and 1 <= raw <= 5:
+        return raw
+    if raw in ("dont_know", "na"):
+        return str(raw)
+    raise ValueError('use a level 1-5, "dont_know" or "na"')
+
+
+_VALUE_SCHEMA = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 5},
+                           {"type": "string", "enum": ["dont_know", "na"]}]}
+AnswerValue = Annotated[int | str, PlainValidator(_answer_value), WithJsonSchema(_VALUE_SCHEMA)]
+
+
+class AnswerIn(_Input):
+    value: AnswerValue
+    comment: Comment = ""
+    reason: Reason = Field(default="", description="Why the question does not apply (with 'na').")
+
+
+def _as_object(raw: object) -> object:
+    return raw if isinstance(raw, dict) else {"value": raw}
+
+
+class _ValueOrObject:
+    """Documents the shorthand: an answer is a bare value or {value, comment, reason} (validated as the latter)."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"anyOf": [*_VALUE_SCHEMA["anyOf"], handler(core_schema)]}
+
+
+class AnswersIn(_Input):
+    answers: dict[Reference, Annotated[AnswerIn, BeforeValidator(_as_object), _ValueOrObject()]] = Field(
+        max_length=1000, description="Question id -> a level 1-5, 'dont_know', 'na' or {value, comment, reason}. "
+                                     "Questions not sent keep their answers.")
+
+
+class AnswerOut(_Output):
+    value: int | Special | None = Field(description="null: only a comment was given.")
+    comment: str
+    reason: str
+
+
+class AnswersOut(_Output):
+    respondent_id: int
+    questionnaire_id: str
+    questionnaire_version: str
+    answers: dict[str, AnswerOut]
+
+
+class Result(_Output):
+    """The result JSON of `assess score` (README, "Result JSON"); keys are only ever added."""
+
+    model_config = ConfigDict(extra="allow")
+    format: int
+    language: str
+    questionnaire: dict[str, Any]
+    respondents: int
+    overall: dict[str, Any]
+    dimensions: list[dict[str, Any]]
+    questions: list[dict[str, Any]]
+    disagreements: list[str]
+    flags: list[dict[str, Any]]
+    roadmap: dict[str, Any]
+
+
+class QuestionnaireDocument(_Output):
+    """Every field of a questionnaire version, all languages (as `assess questionnaire show`)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    version: str
+    languages: list[str]
+    dimensions: list[dict[str, Any]]
