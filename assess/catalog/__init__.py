@@ -67,7 +67,8 @@ def default_directory() -> Path:
 
 
 def _version_key(version: str) -> tuple[tuple[int, str], ...]:
-    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.replace("-", ".").split("."))
+    # isascii: "²" is a digit to str.isdigit() but not to int()
+    return tuple((int(p), "") if p.isascii() and p.isdigit() else (-1, p) for p in version.replace("-", ".").split("."))
 
 
 class Catalog:

@@ -190,25 +190,33 @@ def _cycles(data: Any, src: SourceMap) -> Iterator[Problem]:
     reported: set[frozenset[str]] = set()
     problems: list[Problem] = []
 
-    def visit(node: str) -> None:
-        state[node] = 1
-        stack.append(node)
-        for target, how in edges.get(node, ()):
-            if target not in position:
-                continue
-            if state.get(target) == 1:
-                cycle = [*stack[stack.index(target):], target]
-                if frozenset(cycle) not in reported:
-                    reported.add(frozenset(cycle))
-                    via = "" if how == "prerequisite" else f" ({target} {how} of {node})"
-                    problems.append(src.problem(
-                        ("measures", position[node], "prerequisites"),
-                        f"prerequisite cycle {' -> '.join(cycle)}{via}; remove one of these prerequisites",
-                    ))
-            elif target not in state:
-                visit(target)
-        stack.pop()
-        state[node] = 2
+    def visit(start: str) -> None:
+        """Depth-first from `start`, with an explicit stack: a long prerequisite chain must not hit the recursion limit."""
+        state[start] = 1
+        stack.append(start)
+        pending = [iter(edges.get(start, ()))]
+        while pending:
+            node = stack[-1]
+            for target, how in pending[-1]:
+                if target not in position:
+                    continue
+                if state.get(target) == 1:
+                    cycle = [*stack[stack.index(target):], target]
+                    if frozenset(cycle) not in reported:
+                        reported.add(frozenset(cycle))
+                        via = "" if how == "prerequisite" else f" ({target} {how} of {node})"
+                        problems.append(src.problem(
+                            ("measures", position[node], "prerequisites"),
+                            f"prerequisite cycle {' -> '.join(cycle)}{via}; remove one of these prerequisites",
+                        ))
+                elif target not in state:
+                    state[target] = 1
+                    stack.append(target)
+                    pending.append(iter(edges.get(target, ())))
+                    break
+            else:
+                pending.pop()
+                state[stack.pop()] = 2
 
     for node in position:
         if node not in state:
@@ -217,9 +225,9 @@ def _cycles(data: Any, src: SourceMap) -> Iterator[Problem]:
 
 
 def _unreachable(data: Any, src: SourceMap) -> Iterator[Problem]:
-    needed = {p.get("measure") for _, m in _items(data, "measures") for _, p in _items(m, "prerequisites")}
+    needed = {_str(p, "measure") for _, m in _items(data, "measures") for _, p in _items(m, "prerequisites")}
     for m, measure in _items(data, "measures"):
-        if not measure.get("triggers") and measure.get("id") not in needed:
+        if not measure.get("triggers") and _str(measure, "id") not in needed:
             yield src.problem(("measures", m), "no triggers and no measure needs it, so it is never recommended; add a trigger")
 
 
@@ -227,7 +235,8 @@ def semantic_problems(data: Any, src: SourceMap) -> list[Problem]:
     """Every problem that needs the whole file to be seen."""
     if not isinstance(data, dict):
         return []
-    languages = [x for x in data.get("languages") or [] if isinstance(x, str)]
+    listed = data.get("languages")
+    languages = [x for x in listed if isinstance(x, str)] if isinstance(listed, list) else []  # else a shape problem
     problems: list[Problem] = []
     if len(set(languages)) != len(languages):
         problems.append(src.problem(("languages",), "a language is listed twice; list each once"))

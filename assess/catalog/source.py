@@ -51,23 +51,46 @@ class SourceMap:
         return Problem(self.file, self.line(path), format_path(path), message)
 
 
-def _index(node: yaml.Node, path: Path, source: SourceMap) -> None:
-    source.lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            child = (*path, key)
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                source.duplicates.append((child, line, seen[key]))
-                continue
-            seen[key] = line
-            source.lines[child] = line
-            _index(value_node, child, source)
-    elif isinstance(node, yaml.SequenceNode):
-        for position, item in enumerate(node.value):
-            _index(item, (*path, position), source)
+# Limits that keep a hostile file from exhausting the stack or the memory: a questionnaire is a few
+# thousand nodes, nested a dozen levels; aliases ("billion laughs") can multiply a small file.
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+
+
+class _TooComplex(Exception):
+    pass
+
+
+def _index(root: yaml.Node, source: SourceMap) -> None:
+    """Note the line of every key and item, depth first (without recursion)."""
+    stack: list[tuple[yaml.Node, Path]] = [(root, ())]
+    count = 0
+    while stack:
+        node, path = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise _TooComplex(f"more than {MAX_NODES} items (are YAML aliases repeating large parts?)")
+        if len(path) > MAX_DEPTH:
+            raise _TooComplex(f"nested more than {MAX_DEPTH} levels deep (does a YAML alias refer to itself?)")
+        source.lines.setdefault(path, node.start_mark.line + 1)
+        children: list[tuple[yaml.Node, Path]] = []
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    continue  # a list or mapping as a key: loading the data reports it ("unhashable key")
+                key = key_node.value
+                child = (*path, key)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    source.duplicates.append((child, line, seen[key]))
+                    continue
+                seen[key] = line
+                source.lines[child] = line
+                children.append((value_node, child))
+        elif isinstance(node, yaml.SequenceNode):
+            children = [(item, (*path, position)) for position, item in enumerate(node.value)]
+        stack.extend(reversed(children))
 
 
 def read_yaml(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]]:
@@ -75,14 +98,17 @@ def read_yaml(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]]:
     source = SourceMap(file)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            _index(node, source)  # before constructing: it refuses what would take too long to build
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark else 1
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
         return None, source, [Problem(file, line, "", f"not valid YAML: {reason}; check indentation and quoting")]
-    if node is not None:
-        _index(node, (), source)
+    except (_TooComplex, RecursionError) as error:  # the YAML parser itself recurses on nested lists
+        reason = str(error) if isinstance(error, _TooComplex) else f"nested more than {MAX_DEPTH} levels deep"
+        return None, SourceMap(file), [Problem(file, 1, "", f"too complex: {reason}; simplify the file")]
     problems = [
         Problem(file, line, format_path(path), f"key given twice (first on line {first}); keep one")
         for path, line, first in source.duplicates

@@ -72,7 +72,9 @@ def parse_value(raw: object) -> int | str | None:
         text = raw.strip().lower()
         if text in SPECIAL_VALUES:
             return text
-        if text.isdigit() and MIN_LEVEL <= int(text) <= MAX_LEVEL:
+        # ASCII digits only, and short: "²" is a digit to str.isdigit() but not to int(), and int() refuses
+        # strings of thousands of digits; either used to crash here.
+        if text.isascii() and text.isdigit() and len(text) <= 3 and MIN_LEVEL <= int(text) <= MAX_LEVEL:
             return int(text)
     return None
 

@@ -132,6 +132,8 @@ def read_answer_file(path: str, catalog: Catalog, questionnaire_ref: str | None 
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise AnswerFileError([f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"]) from None
+    except RecursionError:
+        raise AnswerFileError(["not valid answers: lists or objects nested too deeply"]) from None
     try:
         return parse_answer_data(data, catalog, questionnaire_ref)
     except AnswerFileError as error:

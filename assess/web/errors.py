@@ -1,11 +1,13 @@
-"""Error pages in the visitor's language, never with a stack trace."""
+"""Error pages in the visitor's language, never with a stack trace; logs without what visitors sent."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from assess.web import redact
 
 
 def _titles() -> dict[int, tuple[str, str]]:
@@ -21,21 +23,34 @@ def _titles() -> dict[int, tuple[str, str]]:
     }
 
 
-def _render(code: int) -> tuple[str, int]:
-    title, text = _titles().get(code, _titles()[500])
+def render_error(code: int) -> tuple[str, int]:
+    """The error page for `code` (a generic one for codes without their own text)."""
+    title, text = _titles().get(code, _titles()[500 if code >= 500 else 400])
     return render_template("error.html", code=code, title=title, text=text), code
 
 
 def init_app(app: Flask) -> None:
+    redact.install(app)  # tokens masked, exception messages withheld (they may quote form data)
+    if app.config.get("ASSESS_ENV") == "production":
+        app.debug = False  # the interactive debugger shows code and data: never in production
+
+    @app.before_request
+    def _refuse_oversized() -> None:
+        """Werkzeug checks the size only when a view reads the body: refuse it for every endpoint up front."""
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit is not None and (request.content_length or 0) > limit:
+            raise RequestEntityTooLarge()
+
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> tuple[str, int]:
-        return _render(400)
+        return render_error(400)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:
-        return _render(error.code or 500)
+        return render_error(error.code or 500)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[str, int]:
-        app.logger.exception("unhandled error: %s", type(error).__name__)
-        return _render(500)
+        # Type, method and path (tokens masked by the filter) only: never the form, the message or locals.
+        app.logger.exception("unhandled error: %s on %s %s", type(error).__name__, request.method, request.path)
+        return render_error(500)

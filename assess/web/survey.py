@@ -1,18 +1,33 @@
-"""The self-assessment: start page, one page per dimension, review, resume by link."""
+"""The self-assessment: start page, one page per dimension, review, resume by link.
+
+Nobody answers before confirming the privacy notice: a new self-assessment on
+/start, an invited respondent when opening the link for the first time.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from assess.db import repo
+from assess.db.models import utcnow
+from assess.domain.answers import MAX_COMMENT_LENGTH, MAX_REASON_LENGTH
 from assess.services import assessments as svc
+from assess.services import privacy
+from assess.web import pages
 from assess.web.database import catalog, db, default_questionnaire
-from assess.web.forms import StartForm
+from assess.web.errors import render_error
+from assess.web.forms import StartForm, allowed_keys, choice_markup, field_names
 from assess.web.i18n import current_language
 from assess.web.pages import PageOutcome, handle_page_post, load_page, render_page
 
 bp = Blueprint("survey", __name__)
+NOTICE_KEY = "privacy_accepted_at"  # session key: the notice was confirmed before a self-assessment started
 
 
 def _respondent_or_404(token: str) -> svc.Respondent:
@@ -28,26 +43,88 @@ def home() -> str:
     return render_template("survey/home.html", questionnaire=questionnaire, lang=current_language())
 
 
+def _notice(token: str | None, respondent: svc.Respondent | None, status: int = 200, *,
+            ask: bool = True) -> tuple[str, int]:
+    """The privacy notice; with `ask`, a form to confirm it (`status` 422: it was sent unconfirmed)."""
+    assessment = db().get(svc.Assessment, respondent.assessment_id) if respondent is not None else None
+    return render_template("survey/privacy.html", notice=privacy.notice_for(db(), assessment), token=token,
+                           accepted=respondent is not None and respondent.privacy_accepted_at is not None,
+                           ask=ask, missing=status == 422), status
+
+
+def _time_of(value: object) -> dt.datetime:
+    """When the notice was confirmed, as kept in the session (now, should the value be unreadable)."""
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return utcnow()
+
+
+def _confirmed() -> bool:
+    return request.form.get("accept") == "yes"
+
+
+@bp.get("/privacy")
+def privacy_notice() -> tuple[str, int]:
+    return _notice(None, None, ask=False)
+
+
+@bp.post("/start/privacy")
+def accept_start_notice() -> Response | tuple[str, int]:
+    if not _confirmed():
+        return _notice(None, None, 422)
+    session[NOTICE_KEY] = utcnow().isoformat()
+    return redirect(url_for("survey.start"))
+
+
 @bp.route("/start", methods=["GET", "POST"])
 def start() -> str | Response | tuple[str, int]:
+    accepted = session.get(NOTICE_KEY)
+    if request.method == "GET" and not accepted:
+        return _notice(None, None)
     form = StartForm()
     if request.method == "GET":
         form.language.data = current_language()
     if form.validate_on_submit():
+        if not accepted:
+            return redirect(url_for("survey.start"))  # the notice first
         questionnaire = default_questionnaire()
         started = svc.start_self_assessment(
             db(), questionnaire, organisation=form.organisation.data or "", industry=form.industry.data or "",
             size=form.size.data or "", role=form.role.data or "", language=form.language.data or "de",
         )
+        privacy.accept_notice(db(), started.respondent, _time_of(accepted))
         session["lang"] = form.language.data
         return redirect(url_for("survey.page", token=started.token, number=1))
     status = 400 if request.method == "POST" and form.errors.keys() - {"organisation"} else 200
     return render_template("survey/start.html", form=form), status
 
 
+@bp.route("/r/<token>/privacy", methods=["GET", "POST"])
+def respondent_notice(token: str) -> Response | tuple[str, int]:
+    respondent = _respondent_or_404(token)
+    if request.method == "POST":
+        if not _confirmed():
+            return _notice(token, respondent, 422)
+        privacy.accept_notice(db(), respondent)
+        return redirect(url_for("survey.resume", token=token))
+    return _notice(token, respondent)
+
+
+@bp.get("/r/<token>/my-answers.json")
+def my_answers(token: str) -> Response:
+    """Everything stored about the respondent, as a download for them."""
+    data = privacy.respondent_export(db(), catalog(), _respondent_or_404(token))
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="my-answers.json"'})
+
+
 @bp.get("/r/<token>")
 def resume(token: str) -> Response:
     respondent = _respondent_or_404(token)
+    if respondent.privacy_accepted_at is None:
+        return redirect(url_for("survey.respondent_notice", token=token))
     if respondent.finished_at is not None:
         return redirect(url_for("results.respondent", token=token))
     return redirect(url_for("survey.page", token=token, number=respondent.current_page))
@@ -56,6 +133,8 @@ def resume(token: str) -> Response:
 @bp.route("/r/<token>/page/<int:number>", methods=["GET", "POST"])
 def page(token: str, number: int) -> str | Response | tuple[str, int]:
     page = load_page(db(), catalog(), token, number, current_language())
+    if page.respondent.privacy_accepted_at is None:
+        return redirect(url_for("survey.respondent_notice", token=token))
     if request.method == "POST":
         outcome = handle_page_post(db(), page)
         if isinstance(outcome, PageOutcome):
@@ -67,6 +146,8 @@ def page(token: str, number: int) -> str | Response | tuple[str, int]:
 @bp.route("/r/<token>/review", methods=["GET", "POST"])
 def review(token: str) -> str | Response:
     respondent = _respondent_or_404(token)
+    if respondent.privacy_accepted_at is None:
+        return redirect(url_for("survey.respondent_notice", token=token))
     assessment = db().get(svc.Assessment, respondent.assessment_id)
     assert assessment is not None
     questionnaire = svc.questionnaire_of(db(), catalog(), assessment)
@@ -91,3 +172,28 @@ def paused(token: str) -> str:
     _respondent_or_404(token)
     return render_template("survey/paused.html", token=token,
                            resume_url=url_for("survey.resume", token=token, _external=True))
+
+
+@bp.errorhandler(CSRFError)
+def _session_expired(_error: CSRFError) -> tuple[str, int]:
+    """A page saved after the session expired: show it again with what was entered (nothing is stored)."""
+    args = request.view_args or {}
+    if request.endpoint != "survey.page" or request.method != "POST":
+        return render_error(400)
+    try:
+        page = load_page(db(), catalog(), str(args.get("token")), int(args.get("number", 0)), current_language())
+    except HTTPException:
+        return render_error(400)
+    if set(request.form) <= allowed_keys(page.dimension) and request.form.get("rid") == pages._rid(page.token):
+        choices = choice_markup(page.questionnaire, page.dimension, page.lang)
+        for question in page.dimension.questions:
+            names, stored = field_names(question.id), page.shown[question.id]
+            value = request.form.get(names["q"]) or None
+            state = request.form.get(names["s"], "")
+            page.shown[question.id] = pages.Shown(
+                value if value in {c.value for c in choices[question.id]} else stored.value,
+                request.form.get(names["c"], "").replace("\r\n", "\n")[:MAX_COMMENT_LENGTH],
+                request.form.get(names["r"], "").strip()[:MAX_REASON_LENGTH],
+                state if len(state) == 16 and state.isalnum() else stored.state,  # what the tab was first shown
+            )
+    return render_template("survey/page_expired.html", v=pages._values(page), **pages._static_context(page)), 400

@@ -16,6 +16,8 @@ PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touc
 def start(page: Page, base: str, organisation: str) -> None:
     page.goto(base + "/")
     page.get_by_role("link", name="Assessment starten").click()
+    page.get_by_label("Ich habe die Datenschutzhinweise gelesen.").check()  # the privacy notice comes first
+    page.get_by_role("button", name="Weiter").click()
     page.get_by_label("Organisation").fill(organisation)
     page.get_by_label("Branche").select_option("automotive")
     page.get_by_role("button", name="Beginnen").click()
@@ -93,6 +95,8 @@ def test_keyboard_and_screen_reader_basics(browser: Browser, live_server: str) -
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
     page.goto(live_server + "/lang/en?next=/start")
+    page.get_by_label("I have read the privacy notice.").check()
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Organisation").fill("Keyboard GmbH")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Dimension 1 of 5")).to_be_visible()

@@ -1,4 +1,4 @@
-"""Workspace settings: own questionnaires, API tokens, team (admins) and the audit log (admins)."""
+"""Workspace settings: own questionnaires, API tokens, team and retention (admins) and the audit log (admins)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from assess.catalog import QuestionnaireError
-from assess.db.models import User
-from assess.services import accounts, audit, questionnaires
+from assess.db.models import User, Workspace
+from assess.services import accounts, audit, privacy, questionnaires
 from assess.web.auth import consultant
 from assess.web.database import catalog, db
 
@@ -94,8 +94,37 @@ def team() -> str | tuple[str, int]:
             flash(_("Account created. Give the password to the new consultant in person or by phone."))
         except accounts.AccountError as problem:
             error = str(problem)
+    return _team_page(error=error)
+
+
+def _team_page(*, error: str | None = None, retention_error: str | None = None) -> tuple[str, int]:
     users = accounts.users_of(db(), consultant().workspace_id)
-    return render_template("workspace/team.html", users=users, error=error), 400 if error else 200
+    return render_template("workspace/team.html", users=users, error=error, workspace=_workspace(),
+                           retention_error=retention_error,
+                           retention_range=(privacy.MIN_RETENTION_DAYS, privacy.MAX_RETENTION_DAYS)), (
+        400 if error or retention_error else 200)
+
+
+def _workspace() -> Workspace:
+    workspace = db().get(Workspace, consultant().workspace_id)
+    assert workspace is not None
+    return workspace
+
+
+@bp.post("/retention")
+def retention() -> Response | tuple[str, int]:
+    """How many days client data is kept after its last activity (`assess purge` deletes the rest)."""
+    _require_admin()
+    raw = request.form.get("retention_days", "").strip()
+    if not raw.isascii() or not raw.isdigit() or not privacy.MIN_RETENTION_DAYS <= int(raw) <= privacy.MAX_RETENTION_DAYS:
+        return _team_page(retention_error=_("Please give a retention period between %(min)d and %(max)d days.",
+                                            min=privacy.MIN_RETENTION_DAYS, max=privacy.MAX_RETENTION_DAYS))
+    workspace = _workspace()
+    workspace.retention_days = int(raw)
+    db().add(workspace)
+    audit.record(db(), consultant(), "set_retention", "workspace", workspace.id)
+    flash(_("Client data is now kept for %(days)d days after its last activity.", days=workspace.retention_days))
+    return redirect(url_for("wsadmin.team"))
 
 
 @bp.get("/audit", endpoint="audit")

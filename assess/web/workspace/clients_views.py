@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from assess.services import aggregate, clients, questionnaires
+from assess.services import aggregate, clients, privacy, questionnaires
 from assess.web.auth import consultant
 from assess.web.database import catalog, db
 from assess.web.forms import INDUSTRY_LABELS, ROLE_LABELS, SIZE_LABELS
@@ -82,7 +82,8 @@ def set_targets(assessment_id: int) -> Response:
     row, _org = assessment_or_404(assessment_id)
     questionnaire = questionnaires.for_assessment(db(), catalog(), row)
     raw = {d.id: request.form.get(f"target-{d.id}", "") for d in questionnaire.dimensions}
-    if set(request.form) - {"csrf_token", *(f"target-{d}" for d in raw)} or not all(v.isdigit() for v in raw.values()):
+    if set(request.form) - {"csrf_token", *(f"target-{d}" for d in raw)} or not all(
+            v.isascii() and v.isdigit() for v in raw.values()):
         abort(400)
     try:
         row.targets = clients.check_targets(questionnaire, {k: int(v) for k, v in raw.items()})
@@ -125,6 +126,37 @@ def reissue(respondent_id: int) -> Response:
     link = url_for("survey.resume", token=token, _external=True)
     flash(_("New personal link (shown only now; copy it and send it to the respondent): %(link)s", link=link), "link")
     return redirect(url_for("ws.assessment", assessment_id=found[1].id))
+
+
+def _confirmed() -> bool:
+    """Deletions need the confirmation box ticked (the delete forms' second step)."""
+    if request.form.get("confirm") == "yes":
+        return True
+    flash(_("Nothing was deleted: tick the box to confirm the deletion."))
+    return False
+
+
+@bp.post("/respondent/<int:respondent_id>/delete")
+def delete_respondent(respondent_id: int) -> Response:
+    found = clients.respondent(db(), workspace_id(), respondent_id)
+    if found is None:
+        abort(404)
+    respondent, row = found
+    if _confirmed():
+        privacy.delete_respondent(db(), consultant(), respondent)
+        flash(_("The respondent and all their answers were deleted; the results no longer include them."))
+    return redirect(url_for("ws.assessment", assessment_id=row.id))
+
+
+@bp.post("/org/<int:organisation_id>/delete")
+def delete_organisation(organisation_id: int) -> Response:
+    org = organisation_or_404(organisation_id)
+    if not _confirmed():
+        return redirect(url_for("ws.organisation", organisation_id=organisation_id))
+    name = org.name
+    privacy.delete_organisation(db(), consultant(), org)
+    flash(_("%(name)s was deleted with all its assessments, respondents and answers.", name=name))
+    return redirect(url_for("ws.dashboard"))
 
 
 @bp.post("/assessment/<int:assessment_id>/follow-up")
