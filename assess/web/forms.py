@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from assess.domain.answers import DONT_KNOW, MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, NOT_APPLICABLE, ROLES
 from assess.domain.levels import LEVEL_NAMES
@@ -54,6 +54,20 @@ def field_names(question_id: str) -> dict[str, str]:
     return {k: f"{k}-{question_id}" for k in ("q", "c", "r", "s")}
 
 
+class TextLength:
+    """Like Length(max=...), but counts a line break as one character, as the textarea's maxlength does.
+
+    Browsers send line breaks as CR LF; counting both would refuse a comment that fit the field.
+    """
+
+    def __init__(self, maximum: int) -> None:
+        self.maximum = maximum
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if len((field.data or "").replace("\r\n", "\n")) > self.maximum:
+            raise ValidationError(f"longer than {self.maximum} characters")
+
+
 def level_choices(question: Question, lang: str) -> list[SelectChoice]:
     """The five anchored levels, "don't know" and (where allowed) "not applicable"."""
     choices = [
@@ -71,7 +85,7 @@ def _level_question(question: Question, lang: str) -> dict[str, Field]:
     return {
         names["q"]: RadioField(question.text.get(lang), choices=level_choices(question, lang), validators=[Optional()],
                                validate_choice=True),
-        names["c"]: TextAreaField(_l("Comment (optional)"), validators=[Length(max=MAX_COMMENT_LENGTH)]),
+        names["c"]: TextAreaField(_l("Comment (optional)"), validators=[TextLength(MAX_COMMENT_LENGTH)]),
         names["r"]: StringField(_l("Why does this not apply?"), validators=[Length(max=MAX_REASON_LENGTH)]),
         names["s"]: HiddenField(),
     }

@@ -100,3 +100,12 @@ def test_oversized_request_is_413(client: FlaskClient) -> None:
     token = start(client)
     response = client.post(f"/r/{token}/page/1", data={"c-ch.booking": "x" * 300_000})
     assert response.status_code == 413
+
+
+def test_a_comment_with_line_breaks_that_fits_the_field_is_kept(app: Flask, client: FlaskClient) -> None:
+    token = start(client)
+    comment = ("x" * 99 + "\r\n") * 20  # 2,000 characters as the textarea counts them, 2,020 as sent
+    response = client.post(f"/r/{token}/page/1", data={**page_form(client, token, 1), "q-ch.booking": "3",
+                                                       "c-ch.booking": comment})
+    assert response.status_code == 302
+    assert stored(app)["ch.booking"][1] == comment.replace("\r\n", "\n")
