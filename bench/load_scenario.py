@@ -78,6 +78,8 @@ class Respondent(threading.Thread):
     def run(self) -> None:
         try:
             self.barrier.wait()
+            notice, _ = self.call("start page", "/start")  # the privacy notice comes first
+            self.call("privacy notice", "/start/privacy", {**parse(notice).hidden, "accept": "yes"})
             html, _ = self.call("start page", "/start")
             data = {**parse(html).hidden, "organisation": f"Last {uuid.uuid4().hex[:6]}", "industry": "retail",
                     "size": "50-249", "role": "executive", "language": "de"}

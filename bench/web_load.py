@@ -64,12 +64,16 @@ def prepare(base: str) -> tuple[str, str, str]:
     """Start an assessment; return (page URL, POST body, cookie header)."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    notice = opener.open(base + "/start").read().decode()  # the privacy notice comes first
+    opener.open(base + "/start/privacy", urllib.parse.urlencode({**hidden(notice), "accept": "yes"}).encode())
     html = opener.open(base + "/start").read().decode()
     data = {**hidden(html), "organisation": "Load GmbH", "industry": "retail", "size": "50-249",
             "role": "executive", "language": "de"}
     response = opener.open(base + "/start", urllib.parse.urlencode(data).encode())
     page_url = response.geturl().replace("/page/1", "/page/2")
+    assert re.search(r"/r/[^/]+/page/2$", page_url), page_url
     html = opener.open(page_url).read().decode()
+    assert 'name="q-' in html, "the benchmark must measure the questionnaire page, not a redirect"
     form = hidden(html)
     questions = sorted({m for m in re.findall(r'name="q-([^"]+)"', html)})
     form.update({f"q-{q}": "3" for q in questions})

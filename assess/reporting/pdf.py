@@ -24,7 +24,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assess.cache import content_key, shared_cache
-from assess.reporting.charts import CHARTS, charts_for
+from assess.reporting.charts import CHARTS, Figure, charts_for
 from assess.reporting.svg import figure_svg, start_server
 from assess.reporting.templates import REPORTS_DIR, report_environment, translations
 
@@ -74,11 +74,14 @@ class RenderedReport:
     refused: list[str] = field(default_factory=list)
 
 
-def _print_style(figure: Any) -> Any:
+def _print_style(figure: Figure) -> Figure:
     """Print tweaks on the web figure: the page width, smaller type, a white polar background."""
-    figure.update_layout(font={"size": PRINT_FONT_SIZE}, width=CHART_WIDTH)
-    figure.update_polars(bgcolor="white")
-    return figure
+    layout = dict(figure["layout"])
+    layout["font"] = {**layout.get("font", {}), "size": PRINT_FONT_SIZE}
+    layout["width"] = CHART_WIDTH
+    if "polar" in layout:
+        layout["polar"] = {**layout["polar"], "bgcolor": "white"}
+    return {**figure, "layout": layout}
 
 
 def start_charts(context: dict[str, Any]) -> dict[str, Future[str]]:

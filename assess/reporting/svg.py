@@ -13,6 +13,7 @@ import shutil
 import threading
 from concurrent.futures import Future
 from functools import lru_cache
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -113,10 +114,15 @@ def _svg_of_json(figure_json: str, width: int, height: int) -> str:
     return svg.decode("utf-8")
 
 
-def figure_svg(figure: go.Figure, width: int, height: int | None = None) -> str:
-    """`figure` as an SVG document, `width` x `height` CSS pixels (height: the figure's own)."""
-    size = height or figure.layout.height or 450
-    return _svg_of_json(figure.to_json(), width, int(size))
+def figure_svg(figure: go.Figure | dict[str, Any], width: int, height: int | None = None) -> str:
+    """`figure` (a plotly Figure or its JSON dict) as an SVG document, `width` x `height` CSS pixels."""
+    if isinstance(figure, dict):
+        figure_json = json.dumps(figure, sort_keys=True)
+        size = height or figure.get("layout", {}).get("height") or 450
+    else:
+        figure_json = figure.to_json()
+        size = height or figure.layout.height or 450
+    return _svg_of_json(figure_json, width, int(size))
 
 
 def cache_clear() -> None:

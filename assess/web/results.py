@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -46,7 +47,7 @@ def respondent_context(token: str, lang: str) -> dict[str, object]:
 
 def chart_json(context: dict[str, object]) -> dict[str, str]:
     """Plotly figures as JSON for the page's script (a table beside each covers no-JS readers)."""
-    return {name: CHARTS[name](context, _).to_json() for name in charts_for(context)}
+    return {name: json.dumps(CHARTS[name](context, _)) for name in charts_for(context)}
 
 
 @bp.get("/r/<token>/result")
