@@ -50,10 +50,23 @@ class _Form(HTMLParser):
             self.questions.append(a["name"] or "")
 
 
+_HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+_RADIO = re.compile(r'<input type="radio" id="[^"]*" name="(q-[^"]+)"')
+
+
 def parse(html: str) -> _Form:
+    """Hidden fields and question names; regular expressions keep the load generator's own CPU use low."""
     form = _Form()
-    form.feed(html)
+    form.hidden = dict(_HIDDEN.findall(html))
+    form.questions = list(dict.fromkeys(_RADIO.findall(html)))
+    if "csrf_token" not in form.hidden:  # a page rendered by WTForms widgets: fall back to a real parser
+        form.feed(html)
     return form
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None  # a redirect is a response of its own here, timed apart from the page it leads to
 
 
 class Respondent(threading.Thread):
@@ -61,19 +74,27 @@ class Respondent(threading.Thread):
                  errors: list[str], sent: list[int]) -> None:
         super().__init__(daemon=True)
         self.base, self.barrier, self.timings, self.errors, self.sent = base, barrier, timings, errors, sent
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
 
     def call(self, kind: str, url: str, data: dict[str, str] | None = None) -> tuple[str, str]:
+        """One request, timed under `kind`; returns (body, redirect location or '')."""
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         start = time.perf_counter()
         try:
             with self.opener.open(self.base + url if url.startswith("/") else url, body, timeout=30) as response:
-                html, final = response.read().decode(), response.geturl()
+                html, location = response.read().decode(), ""
+        except urllib.error.HTTPError as error:
+            if error.code not in (301, 302, 303):
+                self.errors.append(f"{kind}: HTTP {error.code}")
+                raise
+            html, location = "", urllib.parse.urlsplit(error.headers["Location"]).path
+            error.close()
         except (urllib.error.URLError, OSError) as error:
             self.errors.append(f"{kind}: {error}")
             raise
         self.timings[kind].append((time.perf_counter() - start) * 1000)
-        return html, final
+        return html, location
 
     def run(self) -> None:
         try:
@@ -83,16 +104,20 @@ class Respondent(threading.Thread):
             html, _ = self.call("start page", "/start")
             data = {**parse(html).hidden, "organisation": f"Last {uuid.uuid4().hex[:6]}", "industry": "retail",
                     "size": "50-249", "role": "executive", "language": "de"}
-            html, url = self.call("start assessment", "/start", data)
+            _, url = self.call("start assessment", "/start", data)
             while "/page/" in url:
+                html, _ = self.call("questionnaire page", url)
                 form = parse(html)
                 answers = {q: str(1 + (len(q) % 5)) for q in form.questions}
-                html, url = self.call("save answers", url, {**form.hidden, **answers, "nav": "next"})
+                _, next_url = self.call("save answers", url, {**form.hidden, **answers, "nav": "next"})
                 self.sent.append(len(answers))
+                url = next_url
             if not url.endswith("/review"):
                 self.errors.append(f"ended at {url}")
                 return
-            self.call("finish", url, parse(html).hidden)
+            html, _ = self.call("review page", url)
+            _, result = self.call("finish", url, parse(html).hidden)
+            self.call("result page", result)
         except Exception as error:  # every failure is counted, the run goes on
             self.errors.append(f"{type(error).__name__}: {error}")
 
@@ -107,6 +132,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--respondents", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread when > 1)")
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
     database_url, created = args.database_url, None
@@ -126,7 +152,8 @@ def main() -> None:
         subprocess.run([str(bin_dir / "assess"), "db", "upgrade"], env=env, check=True, capture_output=True)
         with tempfile.TemporaryDirectory():
             server = subprocess.Popen([str(bin_dir / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
-                                       str(args.workers), "assess.wsgi:app"], env=env, cwd=ROOT,
+                                       str(args.workers), "--threads", str(args.threads), "assess.wsgi:app"],
+                                      env=env, cwd=ROOT,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for _ in range(100):
                 try:
@@ -166,7 +193,8 @@ def main() -> None:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)'))
             admin.dispose()
     requests = sum(len(v) for v in timings.values())
-    print(f"{args.respondents} concurrent respondents, gunicorn {args.workers} workers, PostgreSQL")
+    print(f"{args.respondents} concurrent respondents, gunicorn {args.workers} workers x {args.threads} threads, "
+          "PostgreSQL")
     print(f"{requests} requests in {elapsed:.1f} s = {requests / elapsed:.0f} req/s; errors: {len(errors)}")
     print(f"{'':18} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for kind, values in timings.items():

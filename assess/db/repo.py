@@ -71,10 +71,25 @@ def answers_of(session: Session, respondent_ids: Sequence[int]) -> dict[int, lis
     return rows
 
 
+def _upsert_statement(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT (respondent, question) DO UPDATE, built once per dialect."""
+    if dialect not in _UPSERTS:
+        insert: Any = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+        statement = insert(AnswerRow)
+        _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=["respondent_id", "question_id"],
+            set_={key: statement.excluded[key] for key in ("value", "comment", "reason", "updated_at")},
+        )
+    return _UPSERTS[dialect]
+
+
+_UPSERTS: dict[str, Any] = {}
+
+
 def upsert_answers(session: Session, respondent_id: int, items: Iterable[tuple[str, str | None, str, str]]) -> int:
     """Write (question_id, value, comment, reason) per question; the last write of each question wins.
 
-    One INSERT ... ON CONFLICT DO UPDATE for all questions, so two tabs or two
+    INSERT ... ON CONFLICT DO UPDATE (sent as one batch), so two tabs or two
     workers saving the same respondent never fail on the unique constraint and
     never touch questions they did not send.
     """
@@ -86,13 +101,6 @@ def upsert_answers(session: Session, respondent_id: int, items: Iterable[tuple[s
     ]
     if not rows:
         return 0
-    dialect = session.get_bind().dialect.name
-    insert: Any = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    statement = insert(AnswerRow).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=["respondent_id", "question_id"],
-        set_={key: statement.excluded[key] for key in ("value", "comment", "reason", "updated_at")},
-    )
-    session.execute(statement)
+    session.execute(_upsert_statement(session.get_bind().dialect.name), rows)
     session.flush()
     return len(rows)
