@@ -111,3 +111,26 @@ def test_questionnaire_show_json_and_text() -> None:
     assert data["dimensions"][0]["questions"][0]["levels"]["de"][4] == "führend"
     code, out, _ = invoke("questionnaire", "show", "digital-readiness", "--lang", "en")
     assert code == 0 and "Customer channels" in out
+
+
+def test_questionnaire_import_validates_and_stores_per_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 database_url: str) -> None:
+    from sqlmodel import Session, select
+
+    from assess.db.models import StoredQuestionnaire, Workspace
+    from assess.db.session import make_engine
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        session.add(Workspace(name="Nord"))
+        session.commit()
+    text = (FIXTURES / "mini.yaml").read_text().replace("id: mini\n", "id: own\n")
+    broken = write(tmp_path, text.replace("weight: 2\n", "wieght: 2\n", 1), "broken.yaml")
+    code, out, _ = invoke("questionnaire", "import", broken)
+    assert code == 1 and "unknown key 'wieght'" in out
+    code, _, err = invoke("questionnaire", "import", write(tmp_path, text, "own.yaml"))
+    assert code == 0 and "imported own 1.0 into workspace 'Nord'" in err
+    with Session(engine) as session:
+        assert [(r.questionnaire_id, r.version) for r in session.exec(select(StoredQuestionnaire))] == [("own", "1.0")]
+    engine.dispose()

@@ -1,0 +1,164 @@
+"""Questionnaires and answers: validate, score, report, questionnaire show/import."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from assess.catalog import Catalog, QuestionnaireError, load_questionnaire
+from assess.cli import main
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def validate(files: tuple[str, ...]) -> None:
+    """Check questionnaire FILES; print every problem as FILE:LINE: message."""
+    failed = False
+    for file in files:
+        try:
+            questionnaire = load_questionnaire(file)
+        except QuestionnaireError as error:
+            failed = True
+            for problem in error.problems:
+                click.echo(str(problem))
+            continue
+        click.echo(
+            f"{file}: ok ({questionnaire.id} {questionnaire.version}: {len(questionnaire.dimensions)} dimensions, "
+            f"{questionnaire.question_count} questions, {len(questionnaire.measures)} measures, "
+            f"{len(questionnaire.rules)} rules)",
+            err=True,
+        )
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False))
+@click.option("--questionnaire", "questionnaire_ref", help="Questionnaire id or YAML file (default: the one named in ANSWERS).")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True)
+@click.option("--lang", default=None, help="Language of the texts (default: the questionnaire's first).")
+def score(answers: str, questionnaire_ref: str | None, fmt: str, lang: str | None) -> None:
+    """Score ANSWERS (JSON) and print scores, flags and the roadmap."""
+    from assess.domain.evaluation import evaluate
+    from assess.domain.serialize import evaluation_to_dict
+    from assess.services.answer_files import AnswerFileError, read_answer_file
+
+    try:
+        parsed = read_answer_file(answers, Catalog(), questionnaire_ref)
+    except AnswerFileError as error:
+        for problem in error.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+    evaluation = evaluate(parsed.questionnaire, parsed.responses, targets=parsed.targets, consensus=parsed.consensus)
+    result = evaluation_to_dict(evaluation, lang)
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        from assess.reporting.text import render_text
+
+        click.echo(render_text(result), nl=False)
+
+
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Where to write the PDF.")
+@click.option("--questionnaire", "questionnaire_ref", help="Questionnaire id or YAML file (default: the one named in ANSWERS).")
+@click.option("--lang", type=click.Choice(["de", "en"]), default=None,
+              help="Report language (default: the questionnaire's first).")
+@click.option("--title", default="", help="Title of the assessment on the cover (default: the questionnaire's title).")
+def report(answers: str, output: str, questionnaire_ref: str | None, lang: str | None, title: str) -> None:
+    """Write the board report (PDF) of ANSWERS, the same JSON `score` reads."""
+    from pathlib import Path
+
+    from assess.domain.evaluation import evaluate
+    from assess.reporting.svg import ChromiumMissingError, start_server
+    from assess.services.answer_files import AnswerFileError, read_answer_file
+
+    try:
+        parsed = read_answer_file(answers, Catalog(), questionnaire_ref)
+    except AnswerFileError as error:
+        for problem in error.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+    try:
+        start_server()  # Chromium boots in the background while WeasyPrint loads and the answers are scored
+    except ChromiumMissingError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    from assess.reporting.context import ReportMeta, build_report_context
+    from assess.reporting.pdf import render_pdf
+
+    evaluation = evaluate(parsed.questionnaire, parsed.responses, targets=parsed.targets, consensus=parsed.consensus)
+    context = build_report_context(evaluation, parsed.responses, lang=lang or parsed.questionnaire.languages[0],
+                                   meta=ReportMeta(organisation=parsed.organisation, title=title))
+    try:
+        Path(output).write_bytes(render_pdf(context))
+    except OSError as error:
+        click.echo(f"error: cannot write {output}: {error.strerror}", err=True)
+        sys.exit(1)
+    click.echo(f"{output}: board report for {parsed.organisation or 'unnamed organisation'}", err=True)
+
+
+@main.group()
+def questionnaire() -> None:
+    """Inspect questionnaires."""
+
+
+@questionnaire.command("show")
+@click.argument("ref")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@click.option("--lang", default=None, help="Language for the text format.")
+def questionnaire_show(ref: str, fmt: str, lang: str | None) -> None:
+    """Show questionnaire REF (an id or a YAML file) as loaded."""
+    from assess.domain.export import questionnaire_to_dict, questionnaire_to_text
+    from assess.services.answer_files import resolve_questionnaire
+
+    try:
+        loaded = resolve_questionnaire(Catalog(), ref)
+    except QuestionnaireError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    except LookupError as error:
+        click.echo(f"error: {error.args[0]}", err=True)
+        sys.exit(2)
+    if fmt == "json":
+        click.echo(json.dumps(questionnaire_to_dict(loaded), ensure_ascii=False, indent=2))
+    else:
+        click.echo(questionnaire_to_text(loaded, lang or loaded.languages[0]), nl=False)
+
+
+@questionnaire.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--workspace", "workspace_id", type=int, default=None,
+              help="The workspace (its id) that gets the questionnaire; needed when there are several.")
+def questionnaire_import(file: str, workspace_id: int | None) -> None:
+    """Validate FILE and store it as a workspace's own questionnaire (nothing is stored unless it is valid)."""
+    from pathlib import Path
+
+    from sqlmodel import Session, col, select
+
+    from assess.cli.data import checked_engine
+    from assess.db.models import Workspace
+    from assess.services.questionnaires import import_questionnaire
+
+    text = Path(file).read_text(encoding="utf-8")
+    engine = checked_engine()
+    with Session(engine) as session:
+        workspaces = list(session.exec(select(Workspace).order_by(col(Workspace.id))))
+        chosen = [w for w in workspaces if workspace_id is None or w.id == workspace_id]
+        if len(chosen) != 1:
+            known = ", ".join(f"{w.id} ({w.name})" for w in workspaces) or "none; create one with assess user create"
+            click.echo(f"error: name the workspace with --workspace ID; workspaces: {known}", err=True)
+            sys.exit(2)
+        workspace_name = chosen[0].name
+        try:
+            loaded = import_questionnaire(session, chosen[0].id or 0, text, file, None)
+        except QuestionnaireError as error:
+            for problem in error.problems:
+                click.echo(str(problem))
+            sys.exit(1)
+        session.commit()
+    engine.dispose()
+    click.echo(f"imported {loaded.id} {loaded.version} into workspace '{workspace_name}'", err=True)
