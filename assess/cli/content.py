@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from assess.catalog import Catalog, QuestionnaireError, load_questionnaire
 from assess.cli import main
+
+if TYPE_CHECKING:
+    from assess.services.answer_files import AnswerFile
 
 
 @main.command()
@@ -33,6 +37,18 @@ def validate(files: tuple[str, ...]) -> None:
     sys.exit(1 if failed else 0)
 
 
+def _read_answers(path: str, questionnaire_ref: str | None) -> AnswerFile:
+    """The answers file, or every problem as an `error:` line and exit code 2."""
+    from assess.services.answer_files import AnswerFileError, read_answer_file
+
+    try:
+        return read_answer_file(path, Catalog(), questionnaire_ref)
+    except AnswerFileError as error:
+        for problem in error.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+
+
 @main.command()
 @click.argument("answers", type=click.Path(dir_okay=False))
 @click.option("--questionnaire", "questionnaire_ref", help="Questionnaire id or YAML file (default: the one named in ANSWERS).")
@@ -42,14 +58,7 @@ def score(answers: str, questionnaire_ref: str | None, fmt: str, lang: str | Non
     """Score ANSWERS (JSON) and print scores, flags and the roadmap."""
     from assess.domain.evaluation import evaluate
     from assess.domain.serialize import evaluation_to_dict
-    from assess.services.answer_files import AnswerFileError, read_answer_file
-
-    try:
-        parsed = read_answer_file(answers, Catalog(), questionnaire_ref)
-    except AnswerFileError as error:
-        for problem in error.problems:
-            click.echo(f"error: {problem}", err=True)
-        sys.exit(2)
+    parsed = _read_answers(answers, questionnaire_ref)
     evaluation = evaluate(parsed.questionnaire, parsed.responses, targets=parsed.targets, consensus=parsed.consensus)
     result = evaluation_to_dict(evaluation, lang)
     if fmt == "json":
@@ -73,14 +82,8 @@ def report(answers: str, output: str, questionnaire_ref: str | None, lang: str |
 
     from assess.domain.evaluation import evaluate
     from assess.reporting.svg import ChromiumMissingError, start_server
-    from assess.services.answer_files import AnswerFileError, read_answer_file
 
-    try:
-        parsed = read_answer_file(answers, Catalog(), questionnaire_ref)
-    except AnswerFileError as error:
-        for problem in error.problems:
-            click.echo(f"error: {problem}", err=True)
-        sys.exit(2)
+    parsed = _read_answers(answers, questionnaire_ref)
     try:
         start_server()  # Chromium boots in the background while WeasyPrint loads and the answers are scored
     except ChromiumMissingError as error:
