@@ -139,8 +139,7 @@ def test_every_form_refuses_an_oversized_request(app: Flask, client: FlaskClient
 
 def test_the_api_refuses_an_oversized_body_with_json(app: Flask, client: FlaskClient, seeded: Seeded) -> None:
     rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/api/") and "POST" in (r.methods or ())]
-    if not rules:
-        pytest.skip("the JSON API is not registered in this build")
+    assert len(rules) >= 5  # the API is registered; every POST route is checked below
     body = '{"name": "' + "x" * (300 * 1024) + '"}'
     for rule in rules:
         url = rule.rule.replace("<int:", "<").replace("<organisation_id>", str(seeded.organisation_id)).replace(
