@@ -148,20 +148,22 @@ def questionnaire_import(file: str, workspace_id: int | None) -> None:
 
     text = Path(file).read_text(encoding="utf-8")
     engine = checked_engine()
-    with Session(engine) as session:
-        workspaces = list(session.exec(select(Workspace).order_by(col(Workspace.id))))
-        chosen = [w for w in workspaces if workspace_id is None or w.id == workspace_id]
-        if len(chosen) != 1:
-            known = ", ".join(f"{w.id} ({w.name})" for w in workspaces) or "none; create one with assess user create"
-            click.echo(f"error: name the workspace with --workspace ID; workspaces: {known}", err=True)
-            sys.exit(2)
-        workspace_name = chosen[0].name
-        try:
-            loaded = import_questionnaire(session, chosen[0].id or 0, text, file, None)
-        except QuestionnaireError as error:
-            for problem in error.problems:
-                click.echo(str(problem))
-            sys.exit(1)
-        session.commit()
-    engine.dispose()
+    try:
+        with Session(engine) as session:
+            workspaces = list(session.exec(select(Workspace).order_by(col(Workspace.id))))
+            chosen = [w for w in workspaces if workspace_id is None or w.id == workspace_id]
+            if len(chosen) != 1:
+                known = ", ".join(f"{w.id} ({w.name})" for w in workspaces) or "none; create one with assess user create"
+                click.echo(f"error: name the workspace with --workspace ID; workspaces: {known}", err=True)
+                sys.exit(2)
+            workspace_name = chosen[0].name
+            try:
+                loaded = import_questionnaire(session, chosen[0].id or 0, text, file, None)
+            except QuestionnaireError as error:
+                for problem in error.problems:
+                    click.echo(str(problem))
+                sys.exit(1)
+            session.commit()
+    finally:
+        engine.dispose()  # also on exit: a pooled connection must not outlive the command
     click.echo(f"imported {loaded.id} {loaded.version} into workspace '{workspace_name}'", err=True)

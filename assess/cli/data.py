@@ -62,6 +62,7 @@ def checked_engine() -> Engine:
     try:
         check_schema(engine)
     except SchemaError as error:
+        engine.dispose()
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
     return engine
