@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import http.cookiejar
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 import uuid
+from pathlib import Path
 
-from assess import create_app
+import redis
+
 from assess.cache import MemoryCache, RedisCache, content_key
 from tests.shared_state.conftest import REDIS_URL
 from tests.web.conftest import csrf_of
@@ -34,18 +45,52 @@ def test_memory_cache_evicts_least_recently_used() -> None:
     assert (cache.get("a"), cache.get("b"), cache.get("c")) == (b"1", None, b"3")
 
 
-def test_login_rate_limit_is_shared_between_workers(database_url: str) -> None:
-    config = {"SECRET_KEY": "shared", "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL,
-              "RATELIMIT_KEY_PREFIX": f"assess-test-{uuid.uuid4().hex}"}
-    worker_a, worker_b = create_app(dict(config)), create_app(dict(config))
+def _serve(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    return subprocess.Popen([str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "1", "assess.wsgi:app"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _login_attempt(base: str) -> int:
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    csrf = csrf_of(opener.open(base + "/login", timeout=10).read())
+    data = urllib.parse.urlencode({"csrf_token": csrf, "email": "x@example.com", "password": "wrong password"})
     try:
-        codes = []
-        for worker in [worker_a] * 6 + [worker_b] * 6:
-            client = worker.test_client()
-            page = client.get("/login")
-            codes.append(client.post("/login", data={"csrf_token": csrf_of(page.data), "email": "x@example.com",
-                                                     "password": "wrong password"}).status_code)
-        assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]  # worker B saw worker A's attempts
+        with opener.open(base + "/login", data.encode(), timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        error.close()
+        return int(error.code)
+
+
+def test_login_rate_limit_is_shared_between_two_servers(database_url: str) -> None:
+    """Two gunicorn servers (separate processes) with one Redis count login attempts together."""
+    client = redis.Redis.from_url(REDIS_URL)
+    stale = client.keys("LIMITS:LIMITER/*/auth.login/*")  # earlier runs within the hour count too
+    if stale:
+        client.delete(*stale)
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "shared", "REDIS_URL": REDIS_URL}
+    ports = [_free_port(), _free_port()]
+    servers = [_serve(port, env) for port in ports]
+    try:
+        bases = [f"http://127.0.0.1:{port}" for port in ports]
+        for base in bases:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(base + "/livez", timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+        codes = [_login_attempt(bases[i % 2]) for i in range(12)]  # alternating servers
+        # Each server alone saw only six attempts; the tenth-per-minute limit holds across both.
+        assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]
     finally:
-        for worker in (worker_a, worker_b):
-            worker.extensions["assess.engine"].dispose()
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
