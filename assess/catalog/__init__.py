@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -114,6 +113,3 @@ class Catalog:
                 return questionnaire
         known = ", ".join(q.id for q in self.all()) or "none"
         raise LookupError(f"unknown questionnaire {questionnaire_id!r}; known: {known}")
-
-    def ids(self) -> Iterable[str]:
-        return [q.id for q in self.all()]

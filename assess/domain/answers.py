@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -124,16 +124,3 @@ def read_answers(
             continue
         answers[str(question_id)] = answer
     return answers, problems
-
-
-def unanswered(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> list[str]:
-    """Return the ids of questions without any answer, in questionnaire order."""
-    return [q.id for q in questionnaire.questions() if q.id not in answers]
-
-
-def responses_roles(responses: Sequence[Response]) -> list[str]:
-    """Return the distinct roles of `responses`, in first-seen order."""
-    seen: dict[str, None] = {}
-    for response in responses:
-        seen.setdefault(response.role or "other", None)
-    return list(seen)

@@ -134,11 +134,6 @@ def _addressing(questionnaire: Questionnaire, condition: Condition, exclude: str
     ]
 
 
-def condition_edges(questionnaire: Questionnaire, measure: Measure) -> list[str]:
-    """Measures a condition prerequisite of `measure` can pull in (for cycle checks)."""
-    return [a for c in measure.requires_conditions for a in _addressing(questionnaire, c, measure.id)]
-
-
 def _weight(questionnaire: Questionnaire, reason: Reason, measure: Measure) -> float:
     if reason.kind == "question":
         question = questionnaire.question(reason.ref)

@@ -154,8 +154,3 @@ def build_report_context(
             "disagreement_levels": DISAGREEMENT_LEVELS,
         },
     }
-
-
-def level_label(level: int, lang: str) -> str:
-    """Name of a maturity level, for templates."""
-    return level_name(level, lang)

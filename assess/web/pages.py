@@ -14,7 +14,7 @@ from assess.catalog import Catalog
 from assess.db import repo
 from assess.db.models import Respondent
 from assess.db.repo import StoredAnswer
-from assess.domain.answers import NOT_APPLICABLE
+from assess.domain.answers import MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, NOT_APPLICABLE
 from assess.domain.questionnaire import Dimension, Questionnaire
 from assess.services import assessments as svc
 from assess.web.forms import allowed_keys, choice_markup, field_names, page_form_class, state_digest
@@ -176,3 +176,20 @@ def render_page(page: Page) -> str:
         return render_template("survey/page.html", v=placeholders, **_static_context(page))
 
     return frames.get(key, render).fill(_values(page))
+
+
+def render_unsaved(page: Page) -> str:
+    """The page again with what the respondent sent but could not be stored (an expired session)."""
+    if set(request.form) <= allowed_keys(page.dimension) and request.form.get("rid") == _rid(page.token):
+        choices = choice_markup(page.questionnaire, page.dimension, page.lang)
+        for question in page.dimension.questions:
+            names, stored = field_names(question.id), page.shown[question.id]
+            value = request.form.get(names["q"]) or None
+            state = request.form.get(names["s"], "")
+            page.shown[question.id] = Shown(
+                value if value in {c.value for c in choices[question.id]} else stored.value,
+                request.form.get(names["c"], "").replace("\r\n", "\n")[:MAX_COMMENT_LENGTH],
+                request.form.get(names["r"], "").strip()[:MAX_REASON_LENGTH],
+                state if len(state) == 16 and state.isalnum() else stored.state,  # what the tab was first shown
+            )
+    return render_template("survey/page_expired.html", v=_values(page), **_static_context(page))

@@ -16,15 +16,13 @@ from werkzeug.wrappers import Response
 
 from assess.db import repo
 from assess.db.models import utcnow
-from assess.domain.answers import MAX_COMMENT_LENGTH, MAX_REASON_LENGTH
 from assess.services import assessments as svc
 from assess.services import privacy
-from assess.web import pages
 from assess.web.database import catalog, db, default_questionnaire
 from assess.web.errors import render_error
-from assess.web.forms import StartForm, allowed_keys, choice_markup, field_names
+from assess.web.forms import StartForm
 from assess.web.i18n import current_language
-from assess.web.pages import PageOutcome, handle_page_post, load_page, render_page
+from assess.web.pages import PageOutcome, handle_page_post, load_page, render_page, render_unsaved
 
 bp = Blueprint("survey", __name__)
 NOTICE_KEY = "privacy_accepted_at"  # session key: the notice was confirmed before a self-assessment started
@@ -184,16 +182,4 @@ def _session_expired(_error: CSRFError) -> tuple[str, int]:
         page = load_page(db(), catalog(), str(args.get("token")), int(args.get("number", 0)), current_language())
     except HTTPException:
         return render_error(400)
-    if set(request.form) <= allowed_keys(page.dimension) and request.form.get("rid") == pages._rid(page.token):
-        choices = choice_markup(page.questionnaire, page.dimension, page.lang)
-        for question in page.dimension.questions:
-            names, stored = field_names(question.id), page.shown[question.id]
-            value = request.form.get(names["q"]) or None
-            state = request.form.get(names["s"], "")
-            page.shown[question.id] = pages.Shown(
-                value if value in {c.value for c in choices[question.id]} else stored.value,
-                request.form.get(names["c"], "").replace("\r\n", "\n")[:MAX_COMMENT_LENGTH],
-                request.form.get(names["r"], "").strip()[:MAX_REASON_LENGTH],
-                state if len(state) == 16 and state.isalnum() else stored.state,  # what the tab was first shown
-            )
-    return render_template("survey/page_expired.html", v=pages._values(page), **pages._static_context(page)), 400
+    return render_unsaved(page), 400
