@@ -1,3 +1,4 @@
 from assess.cli import main
 
-main()
+if __name__ == "__main__":  # a report helper process (spawn) imports this module too
+    main()

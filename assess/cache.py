@@ -83,6 +83,13 @@ def shared_cache() -> Cache:
         return _shared
 
 
+def use_cache(cache: Cache | None) -> None:
+    """Replace the process's cache (benchmarks measure without one: `use_cache(MemoryCache(max_items=0))`)."""
+    global _shared
+    with _lock:
+        _shared = cache
+
+
 def content_key(kind: str, *parts: str | bytes) -> str:
     """A key derived from the content it stands for."""
     digest = hashlib.sha256()

@@ -4,9 +4,12 @@ Run: .venv/bin/python bench/report.py [--repeat R] [--lang de|en]
 
 cold  `assess report ANSWERS -o out.pdf` in a new process: interpreter start,
       imports, Chromium boot (kaleido), charts, WeasyPrint, writing, exit.
-warm  a second report in the same process (Chromium already running):
-      "same"  the same answers again (charts come from the cache, the PDF is laid out again),
-      "new"   changed answers (every chart is exported again),
+      A one-off command prints every section itself (no helper processes).
+warm  a later report in the same process, as in the web app: Chromium running and
+      the helper processes warm (see assess/reporting/printing.py):
+      "new"   changed answers: every chart exported and every section printed again
+              (only the method pages, the same in every report, come from the cache),
+      "same"  the same answers again: the charts come from the cache, every section is printed again,
       "repeated download"  the same report again: served from the PDF cache.
 Prints the best and median wall-clock time of R runs, the CPU time of the best
 run (less sensitive to other load on the machine), and the page count.
@@ -120,7 +123,10 @@ def main() -> None:
         for name, answers in cases.items():
             report(f"cold  {name}", [cold(answers, work / "cold.pdf", args.lang) for _ in range(args.repeat)])
         from assess.reporting.pdf import render_pdf, render_report
+        from assess.reporting.printing import pool, worker_count
         from assess.reporting.svg import cache_clear
+
+        print(f"helper processes: {worker_count()}, warm: {pool.wait_ready()}", flush=True)
 
         for name, answers in cases.items():
             changed(answers, work / f"changed-{answers.name}")
@@ -130,14 +136,14 @@ def main() -> None:
             new: list[Timing] = []
             cached: list[Timing] = []
             for _ in range(args.repeat):
-                # Rendering measured without the PDF cache: "same" reuses the exported charts only.
-                same.append(_timed(lambda ctx=first: render_report(ctx)))
                 cache_clear()
                 new.append(_timed(lambda ctx=other: render_report(ctx)))
+                # without the PDF cache: the same answers are printed again, with the charts already exported
+                same.append(_timed(lambda ctx=first: render_report(ctx)))
                 render_pdf(first)  # fills the PDF cache (in memory here: REDIS_URL is not set)
                 cached.append(_timed(lambda ctx=first: render_pdf(ctx)))
-            report(f"warm  {name}, same answers", same, f"({pages(pdf)} pages)")
-            report(f"warm  {name}, new answers", new)
+            report(f"warm  {name}, new answers", new, f"({pages(pdf)} pages)")
+            report(f"warm  {name}, same answers", same)
             report(f"warm  {name}, repeated download", cached, "(PDF cache hit)")
 
 

@@ -28,9 +28,12 @@ class QuestionnaireError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def parse_questionnaire(text: str, file: str) -> Questionnaire:
-    """Validate YAML `text` (named `file` in messages) and build the questionnaire."""
-    data, source, problems = read_yaml(text, file)
+def parse_questionnaire(text: str, file: str, *, trusted: bool = False) -> Questionnaire:
+    """Validate YAML `text` (named `file` in messages) and build the questionnaire.
+
+    `trusted`: the text comes from the operator (the catalog directory), not an upload; see read_yaml.
+    """
+    data, source, problems = read_yaml(text, file, trusted=trusted)
     if not problems and not isinstance(data, dict):
         problems = [Problem(file, 1, "", "expected a mapping with format, id, version, languages, ... at the top")]
     if problems:
@@ -47,14 +50,14 @@ def parse_questionnaire(text: str, file: str) -> Questionnaire:
     return build_questionnaire(spec, file)
 
 
-def load_questionnaire(path: str | os.PathLike[str]) -> Questionnaire:
-    """Read, validate and build the questionnaire file at `path`."""
+def load_questionnaire(path: str | os.PathLike[str], *, trusted: bool = False) -> Questionnaire:
+    """Read, validate and build the questionnaire file at `path` (`trusted`: see parse_questionnaire)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise QuestionnaireError([Problem(str(path), 1, "", f"cannot read the file: {error}")]) from None
-    return parse_questionnaire(text, str(path))
+    return parse_questionnaire(text, str(path), trusted=trusted)
 
 
 def default_directory() -> Path:
@@ -83,7 +86,7 @@ class Catalog:
             if self._by_key is None:
                 loaded: dict[tuple[str, str], Questionnaire] = {}
                 for path in sorted(self.directory.glob("*.yaml")):
-                    questionnaire = load_questionnaire(path)
+                    questionnaire = load_questionnaire(path, trusted=True)  # the operator's own files
                     loaded[questionnaire.key] = questionnaire
                 self._by_key = loaded
             return self._by_key

@@ -93,14 +93,35 @@ def _index(root: yaml.Node, source: SourceMap) -> None:
         stack.extend(reversed(children))
 
 
-def read_yaml(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]]:
-    """Parse `text`; return the data, its source map, and syntax problems."""
+def _fast_loader() -> type[yaml.SafeLoader] | None:
+    return getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml
+
+
+def read_yaml(text: str, file: str, *, trusted: bool = False) -> tuple[Any, SourceMap, list[Problem]]:
+    """Parse `text`; return the data, its source map, and syntax problems.
+
+    `trusted` (the operator's own files) parses with libyaml, about five times
+    faster. Uploads go through the pure-Python parser: libyaml's composer
+    overflows the C stack, and takes the process down, on deeply nested input,
+    where the Python one raises RecursionError.
+    """
     source = SourceMap(file)
+    fast = _fast_loader() if trusted else None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        if node is not None:
-            _index(node, source)  # before constructing: it refuses what would take too long to build
-        data = yaml.safe_load(text)
+        if fast is not None:
+            loader = fast(text)
+            try:
+                node = loader.get_single_node()
+                if node is not None:
+                    _index(node, source)
+                data = loader.construct_document(node) if node is not None else None
+            finally:
+                loader.dispose()
+        else:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            if node is not None:
+                _index(node, source)  # before constructing: it refuses what would take too long to build
+            data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark else 1

@@ -96,7 +96,7 @@ def report(answers: str, output: str, questionnaire_ref: str | None, lang: str |
     context = build_report_context(evaluation, parsed.responses, lang=lang or parsed.questionnaire.languages[0],
                                    meta=ReportMeta(organisation=parsed.organisation, title=title))
     try:
-        Path(output).write_bytes(render_pdf(context))
+        Path(output).write_bytes(render_pdf(context, helpers=False))  # one report: helpers would not pay off
     except OSError as error:
         click.echo(f"error: cannot write {output}: {error.strerror}", err=True)
         sys.exit(1)

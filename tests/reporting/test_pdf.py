@@ -79,17 +79,22 @@ def test_umlauts_survive(single_pdf: Pdf) -> None:
 
 
 def _fonts(pdf: Pdf) -> list[DictionaryObject]:
+    """Every font of every page, also those of the section pages laid under the frame's sheets (form XObjects)."""
     fonts = []
-    for page in pdf.reader.pages:
-        resources = page["/Resources"].get_object()
-        for font in resources.get("/Font", {}).values():
-            fonts.append(font.get_object())
+    resources = [page["/Resources"].get_object() for page in pdf.reader.pages]
+    while resources:
+        current = resources.pop()
+        fonts += [font.get_object() for font in current.get("/Font", {}).values()]
+        for xobject in current.get("/XObject", {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                resources.append(xobject["/Resources"].get_object())
     return fonts
 
 
 def test_every_font_is_embedded_dejavu(single_pdf: Pdf) -> None:
     fonts = _fonts(single_pdf)
-    assert fonts
+    assert len(fonts) > 2 * len(single_pdf.pages)  # the sections' fonts too, not only the frame's
     for font in fonts:
         descendants = font.get("/DescendantFonts")
         described = descendants[0].get_object() if descendants else font

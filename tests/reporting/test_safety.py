@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from assess.catalog import Catalog
-from assess.reporting.pdf import ReportFetcher, html_to_pdf, render_html, render_report
+from assess.reporting.compose import frame_html, sections
+from assess.reporting.pdf import ReportFetcher, html_to_pdf, render_report
 from assess.reporting.templates import REPORTS_DIR
 from assess.services.answer_files import read_answer_file
 from tests.reporting.conftest import EXAMPLES, context_of, read_pdf
@@ -46,15 +47,19 @@ def test_malicious_comment_is_printed_as_text_and_nothing_is_fetched(malicious_c
 
 
 def test_html_escapes_every_respondent_text(malicious_context: dict[str, Any]) -> None:
-    html = render_html(malicious_context, {"radar": "", "bars": "", "timeline": ""})
-    assert "<img src=\"file" not in html and "<script>alert" not in html and "<b>bold" not in html
-    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
-    assert "</style>" not in html.split("</head>")[0].split("<style>")[1].replace("</style>", "", 1)
+    documents = [part.html for part in sections(malicious_context, {"radar", "bars", "timeline"})]
+    documents.append(frame_html(malicious_context, []))
+    for html in documents:
+        assert "<img src=\"file" not in html and "<script>alert" not in html and "<b>bold" not in html
+        assert "<img src=\"http" not in html and "<script>document" not in html
+    assert any("&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html for html in documents)  # the comment is there
+    frame_style = documents[-1].split("</head>")[0].split("<style>")[1]
+    assert "</style>" not in frame_style.replace("</style>", "", 1)
 
 
 def test_fetcher_refuses_files_outside_reports_and_the_network(malicious_context: dict[str, Any]) -> None:
     """Even markup that slipped through would reach nothing: the renderer's fetcher is the lock."""
-    html = render_html(malicious_context, {}).replace(
+    html = sections(malicious_context, set())[0].html.replace(
         "<body>",
         '<body><img src="file:///etc/passwd"><img src="../pyproject.toml"><img src="http://127.0.0.1:9/x.png">'
         '<img src="data:image/svg+xml,%3Csvg%20xmlns=%22http://www.w3.org/2000/svg%22/%3E">'

@@ -1,0 +1,169 @@
+"""The board report composed from sections printed side by side.
+
+Every major part of the report starts on a new page, so each prints as its own
+document (`reports/section.html`): in the helper processes of
+`assess.reporting.printing`, largest first, each as soon as the charts it shows
+are exported; the method pages, the same in every report of a language, come
+from the shared cache. The frame (`reports/frame.html`) then prints what
+spans the whole report: the cover, the contents with page numbers, and a blank
+sheet per section page carrying the running header, "page X of Y", the bookmarks
+and the link targets. pikepdf lays every section page under its sheet.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass
+from io import BytesIO
+from typing import Any
+
+import pikepdf
+
+from assess.cache import content_key, shared_cache
+from assess.reporting.fetcher import CHART_SCHEME
+from assess.reporting.printing import Mark, Printed, PrintedPage, capacity, pool, print_html, submit
+from assess.reporting.templates import report_environment, translations
+
+log = logging.getLogger(__name__)
+SECTION_TTL = 7 * 86_400
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One part of the report as a document of its own, and the charts it shows.
+
+    `static` sections show nothing of the assessment (the method pages): printed
+    without the running header (the frame adds it) once per language, and kept in
+    the shared cache; the others are printed for each report (the whole report is
+    cached as a PDF).
+    """
+
+    name: str
+    html: str
+    charts: tuple[str, ...]
+    static: bool = False
+
+
+def sections(context: dict[str, Any], chart_names: set[str] | Mapping[str, object]) -> list[Section]:
+    """The report's sections in reading order, as HTML; charts are referenced as assess-chart:NAME."""
+    env = report_environment(context["lang"])
+    template = env.get_template("section.html")
+    links = {name: f"{CHART_SCHEME}:{name}" for name in chart_names}
+
+    def section(name: str, part: str, shows: tuple[str, ...] = (), static: bool = False, **extra: Any) -> Section:
+        html = template.render(report=context, charts=links, part=part, running=not static,
+                               **{"running_section": "", **extra})
+        return Section(name, html, tuple(chart for chart in shows if chart in links), static)
+
+    parts = [section("summary", "_summary.html"), section("charts", "_charts.html", ("radar", "bars"))]
+    if context["multi"]:
+        parts.append(section("respondents", "_respondents.html", ("spread",)))
+    parts += [section(f"dim-{d['id']}", "_dimension.html", d=d) for d in context["dimensions"]]
+    parts.append(section("roadmap", "_roadmap.html", ("timeline",)))
+    phases = context["roadmap"]["phases"]
+    roadmap = translations(context["lang"]).gettext("Roadmap")  # the running header's section
+    parts += [section(f"phase-{phase['number']}", "_phase.html", phase=phase, last=phase is phases[-1],
+                      running_section=roadmap) for phase in phases]
+    parts.append(section("method", "_method.html", static=True))
+    return parts
+
+
+def frame_html(context: dict[str, Any], printed: list[Printed], headed: list[bool] | None = None) -> str:
+    """The cover, the contents and one sheet per page of `printed`, with each page's marks and anchors.
+
+    `headed` tells, per document, whether its sheets carry the running header (static sections print none).
+    """
+    headed = headed or [False] * len(printed)
+    sheets: list[dict[str, Any]] = [{"page": page, "headed": head} for document, head in zip(printed, headed, strict=True)
+                                    for page in document.pages]
+    first_dimension = f"dim-{context['dimensions'][0]['id']}" if context["dimensions"] else None
+    for sheet in sheets:  # the contents' group entry points at the first dimension's page
+        page: PrintedPage = sheet["page"]
+        if first_dimension in page.anchors:
+            sheet["page"] = PrintedPage(page.marks, [*page.anchors, "dimensions"])
+            break
+    template = report_environment(context["lang"]).get_template("frame.html")
+    return template.render(report=context, sheets=sheets)
+
+
+def compose(frame: bytes, printed: list[Printed]) -> bytes:
+    """Lay every page of `printed`, in order, under the last sheets of `frame`."""
+    total = sum(len(document.pages) for document in printed)
+    with pikepdf.open(BytesIO(frame)) as pdf:
+        sheet = len(pdf.pages) - total
+        for document in printed:
+            with pikepdf.open(BytesIO(document.pdf)) as part:
+                for page in part.pages:
+                    pdf.pages[sheet].add_underlay(page, None)  # None: the whole page, unscaled
+                    sheet += 1
+        out = BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def print_sections(parts: list[Section], charts: Mapping[str, Future[str]], fingerprint: str) -> list[Printed]:
+    """Print every section (static ones come from the cache); the largest start first, each once its charts are in."""
+    results: dict[str, Printed] = {}
+    waiting = []
+    for part in parts:
+        if part.static and (hit := _cached(part, fingerprint)) is not None:
+            results[part.name] = hit
+        else:
+            waiting.append(part)
+    waiting.sort(key=_cost, reverse=True)  # the longest first: the last one to finish decides
+    running: dict[Future[Printed], tuple[Section, dict[str, str]]] = {}
+    while waiting or running:
+        for part in [p for p in waiting if all(charts[c].done() for c in p.charts)]:
+            if len(running) >= capacity():
+                break
+            waiting.remove(part)
+            svgs = {name: charts[name].result() for name in part.charts}  # raises a failed export here
+            running[submit(part.html, svgs)] = (part, svgs)
+        pending: list[Future[Any]] = list(running) or [charts[c] for p in waiting for c in p.charts]
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done & running.keys():
+            part, svgs = running.pop(future)
+            results[part.name] = printed = _outcome(future, part, svgs)
+            if part.static:
+                _store(part, fingerprint, printed)
+    return [results[part.name] for part in parts]
+
+
+CHART_COST = 8_000  # drawing a chart costs about as much as laying out this many characters of HTML
+
+
+def _cost(part: Section) -> int:
+    return len(part.html) + CHART_COST * len(part.charts)
+
+
+def _outcome(future: Future[Printed], part: Section, svgs: dict[str, str]) -> Printed:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        log.warning("a report helper process died while printing %s; printing it here", part.name)
+        pool.discard_current()
+        return print_html(part.html, svgs)
+
+
+def _key(part: Section, fingerprint: str) -> str:
+    return content_key("report-section", fingerprint, part.html)
+
+
+def _cached(part: Section, fingerprint: str) -> Printed | None:
+    data = shared_cache().get(_key(part, fingerprint))
+    if data is None:
+        return None
+    head, _, pdf = data.partition(b"\n")
+    meta = json.loads(head)
+    pages = [PrintedPage([Mark(**m) for m in page["marks"]], page["anchors"]) for page in meta["pages"]]
+    return Printed(pdf, pages, meta["served"], meta["refused"])
+
+
+def _store(part: Section, fingerprint: str, printed: Printed) -> None:
+    meta = {"pages": [asdict(page) for page in printed.pages], "served": printed.served, "refused": printed.refused}
+    head = json.dumps(meta, ensure_ascii=True).encode()  # ASCII: no newline can hide in it
+    shared_cache().set(_key(part, fingerprint), head + b"\n" + printed.pdf, ttl_seconds=SECTION_TTL)

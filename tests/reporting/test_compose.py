@@ -1,0 +1,105 @@
+"""The report printed in sections, side by side in helper processes, and composed under one frame."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+from collections.abc import Iterator
+from concurrent.futures import Future
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from assess.reporting import compose
+from assess.reporting.pdf import render_report
+from assess.reporting.printing import Printed, pool, worker_count
+from tests.reporting.conftest import Pdf, read_pdf
+
+
+@pytest.fixture
+def helpers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Two warm helper processes, whatever the machine's core count; stopped afterwards."""
+    pool.close()
+    monkeypatch.setenv("REPORT_WORKERS", "2")
+    assert pool.wait_ready(), "the helper processes did not start"
+    yield
+    pool.close()
+
+
+def _sections_printed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the first heading-bearing text of every section handed to a printer."""
+    printed: list[str] = []
+    original = compose.submit
+
+    def submit(html: str, charts: dict[str, str]) -> Future[Printed]:
+        printed.append(html)
+        return original(html, charts)
+
+    monkeypatch.setattr(compose, "submit", submit)
+    return printed
+
+
+def test_helpers_print_the_same_report_as_one_process(helpers: None, single_context: dict[str, Any],
+                                                      single_pdf: Pdf) -> None:
+    assert worker_count() == 2 and pool.ready() is not None
+    parallel = read_pdf(render_report(single_context).pdf)
+    alone = read_pdf(render_report(single_context, helpers=False).pdf)
+    assert parallel.pages == alone.pages == single_pdf.pages
+
+
+def test_a_helper_that_dies_costs_nothing_but_time(helpers: None, single_context: dict[str, Any],
+                                                   single_pdf: Pdf, caplog: pytest.LogCaptureFixture) -> None:
+    executor = pool.ready()
+    assert executor is not None
+    pids = {executor.submit(os.getpid).result() for _ in range(20)}
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    report = read_pdf(render_report(single_context).pdf)
+    assert report.pages == single_pdf.pages
+    assert pool.broken and pool.ready() is None  # printed here from now on, not respawned again and again
+    assert "helper process died" in caplog.text
+
+
+def test_the_method_pages_are_printed_once(monkeypatch: pytest.MonkeyPatch, single_context: dict[str, Any],
+                                           multi_context: dict[str, Any]) -> None:
+    from assess.cache import MemoryCache, use_cache
+
+    use_cache(MemoryCache())
+    try:
+        printed = _sections_printed(monkeypatch)
+        render_report({**single_context, "meta": {**single_context["meta"], "organisation": "Erste GmbH"}})
+        assert sum('class="method"' in html for html in printed) == 1
+        printed.clear()
+        render_report({**single_context, "meta": {**single_context["meta"], "organisation": "Zweite GmbH"}})
+        assert not any('class="method"' in html for html in printed)
+        assert sum('class="dimension"' in html for html in printed) == len(single_context["dimensions"])
+        render_report(multi_context)  # another language: its own method pages
+        assert sum('class="method"' in html for html in printed) == 1
+    finally:
+        use_cache(None)
+
+
+def test_bookmarks_and_contents_lead_to_the_same_pages(single_pdf: Pdf, single_context: dict[str, Any]) -> None:
+    reader: PdfReader = single_pdf.reader
+    outline = {item.title: reader.get_destination_page_number(item) + 1
+               for item in reader.outline if not isinstance(item, list)}
+    for title in [d["title"] for d in single_context["dimensions"]] + ["Roadmap", "Methode und Glossar"]:
+        assert outline[title] == single_pdf.section_page(title), title
+    phases = [item for group in reader.outline if isinstance(group, list) for item in group
+              if not isinstance(item, list) and item.title.startswith("Phase ")]
+    assert len(phases) == len(single_context["roadmap"]["phases"])
+
+
+def test_every_section_page_lies_under_its_own_sheet(single_pdf: Pdf) -> None:
+    reader: PdfReader = single_pdf.reader
+    drawn = []
+    for page in reader.pages:
+        xobjects = page["/Resources"].get_object().get("/XObject", {})
+        names = re.findall(rb"/([^\s/]+)\s+Do\b", page.get_contents().get_data())
+        forms = [xobjects[f"/{n.decode()}"].get_object() for n in names]
+        drawn.append([form.indirect_reference for form in forms if form.get("/Subtype") == "/Form"])
+    assert drawn[0] == drawn[1] == []  # cover and contents are the frame's own
+    assert all(len(forms) == 1 for forms in drawn[2:])
+    assert len({forms[0].idnum for forms in drawn[2:]}) == len(drawn) - 2  # a different section page on each
