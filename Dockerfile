@@ -35,5 +35,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"8000\")}/healthz', timeout=4)"
 
 # Configuration comes only from the environment: DATABASE_URL, SECRET_KEY (required), REDIS_URL,
-# WEB_CONCURRENCY. The schema is brought up to date first (idempotent), then gunicorn serves.
+# WEB_CONCURRENCY, REPORT_WORKERS (PDF helper processes per web worker; default one per core, at most
+# two). The schema is brought up to date first (idempotent), then gunicorn serves.
 CMD ["sh", "-c", "assess db upgrade && exec assess serve --host 0.0.0.0 --port ${PORT} --workers ${WEB_CONCURRENCY}"]

@@ -12,7 +12,8 @@ warm  a later report in the same process, as in the web app: Chromium running an
       "same"  the same answers again: the charts come from the cache, every section is printed again,
       "repeated download"  the same report again: served from the PDF cache.
 Prints the best and median wall-clock time of R runs, the CPU time of the best
-run (less sensitive to other load on the machine), and the page count.
+run (cold: the whole process tree; warm: this process only, while the helper
+processes and Chromium do most of the work), and the page count.
 The goal on the reference machine: warm under 1.5 s, cold under 5 s.
 """
 

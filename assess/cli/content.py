@@ -81,11 +81,13 @@ def report(answers: str, output: str, questionnaire_ref: str | None, lang: str |
     from pathlib import Path
 
     from assess.domain.evaluation import evaluate
+    from assess.reporting.printing import fork_helper
     from assess.reporting.svg import ChromiumMissingError, start_server
 
+    fork_helper()  # first: no thread runs yet; it loads WeasyPrint while the answers are read
     parsed = _read_answers(answers, questionnaire_ref)
     try:
-        start_server()  # Chromium boots in the background while WeasyPrint loads and the answers are scored
+        start_server()  # Chromium boots in the background while WeasyPrint loads and the sections print
     except ChromiumMissingError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
@@ -96,7 +98,7 @@ def report(answers: str, output: str, questionnaire_ref: str | None, lang: str |
     context = build_report_context(evaluation, parsed.responses, lang=lang or parsed.questionnaire.languages[0],
                                    meta=ReportMeta(organisation=parsed.organisation, title=title))
     try:
-        Path(output).write_bytes(render_pdf(context, helpers=False))  # one report: helpers would not pay off
+        Path(output).write_bytes(render_pdf(context, one_off=True))
     except OSError as error:
         click.echo(f"error: cannot write {output}: {error.strerror}", err=True)
         sys.exit(1)

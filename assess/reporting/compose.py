@@ -25,7 +25,7 @@ import pikepdf
 
 from assess.cache import content_key, shared_cache
 from assess.reporting.fetcher import CHART_SCHEME
-from assess.reporting.printing import Mark, Printed, PrintedPage, capacity, pool, print_html, submit
+from assess.reporting.printing import Mark, Printed, PrintedPage, helper_slots, pool, print_html, submit
 from assess.reporting.templates import report_environment, translations
 
 log = logging.getLogger(__name__)
@@ -105,8 +105,12 @@ def compose(frame: bytes, printed: list[Printed]) -> bytes:
     return out.getvalue()
 
 
-def print_sections(parts: list[Section], charts: Mapping[str, Future[str]], fingerprint: str) -> list[Printed]:
-    """Print every section (static ones come from the cache); the largest start first, each once its charts are in."""
+def print_sections(parts: list[Section], charts: Mapping[str, Future[str]], fingerprint: str, *,
+                   print_here: bool = False) -> list[Printed]:
+    """Print every section, the largest first, each once its charts are in; static ones come from the cache.
+
+    Warm helpers print side by side; without them, or with `print_here`, this process prints too.
+    """
     results: dict[str, Printed] = {}
     waiting = []
     for part in parts:
@@ -116,20 +120,37 @@ def print_sections(parts: list[Section], charts: Mapping[str, Future[str]], fing
             waiting.append(part)
     waiting.sort(key=_cost, reverse=True)  # the longest first: the last one to finish decides
     running: dict[Future[Printed], tuple[Section, dict[str, str]]] = {}
+
+    def finish(part: Section, printed: Printed) -> None:
+        results[part.name] = printed
+        if part.static:
+            _store(part, fingerprint, printed)
+
     while waiting or running:
-        for part in [p for p in waiting if all(charts[c].done() for c in p.charts)]:
-            if len(running) >= capacity():
+        slots = helper_slots()
+        here = print_here or slots == 0
+        queue = 2 * slots if here else slots  # while this process prints, a helper must not run dry
+        ready = [p for p in waiting if all(charts[c].done() for c in p.charts)]
+        for part in ready:
+            if len(running) >= queue:
+                break
+            svgs = {name: charts[name].result() for name in part.charts}  # raises a failed export here
+            future = submit(part.html, svgs)
+            if future is None:
                 break
             waiting.remove(part)
-            svgs = {name: charts[name].result() for name in part.charts}  # raises a failed export here
-            running[submit(part.html, svgs)] = (part, svgs)
-        pending: list[Future[Any]] = list(running) or [charts[c] for p in waiting for c in p.charts]
-        done, _ = wait(pending, return_when=FIRST_COMPLETED)
-        for future in done & running.keys():
+            running[future] = (part, svgs)
+        ready = [p for p in waiting if all(charts[c].done() for c in p.charts)]
+        if here and ready:
+            part = ready[0]
+            waiting.remove(part)
+            finish(part, print_html(part.html, {name: charts[name].result() for name in part.charts}))
+        else:
+            pending: list[Future[Any]] = list(running) or [charts[c] for p in waiting for c in p.charts]
+            wait(pending, return_when=FIRST_COMPLETED)
+        for future in [f for f in running if f.done()]:
             part, svgs = running.pop(future)
-            results[part.name] = printed = _outcome(future, part, svgs)
-            if part.static:
-                _store(part, fingerprint, printed)
+            finish(part, _outcome(future, part, svgs))
     return [results[part.name] for part in parts]
 
 

@@ -70,18 +70,19 @@ def html_to_pdf(html: str, charts: Mapping[str, str]) -> RenderedReport:
     return RenderedReport(printed.pdf, printed.served, printed.refused)
 
 
-def render_report(context: dict[str, Any], *, helpers: bool = True) -> RenderedReport:
+def render_report(context: dict[str, Any], *, one_off: bool = False) -> RenderedReport:
     """Render `context` to PDF and tell which URLs the renderers asked for.
 
-    With `helpers`, the helper processes start (once per process) and print the
-    sections of this and later reports as soon as they are warm; a one-off
-    command prints everything itself, since starting them costs more than they save.
+    A long-running process (the web app) starts its helpers on the first report;
+    they print the sections of later reports side by side once warm. A `one_off`
+    command starts none: it prints here, while Chromium starts, which is what it
+    waits for anyway (starting helpers would only take cores from Chromium).
     """
-    if helpers:
+    if not one_off:
         start_workers()
     charts = start_charts(context)
     parts = sections(context, charts)
-    printed = print_sections(parts, charts, _templates_fingerprint())
+    printed = print_sections(parts, charts, _templates_fingerprint(), print_here=one_off)
     frame = print_html(frame_html(context, printed, [part.static for part in parts]), {},
                        styles=("report.css", "frame.css"))
     every = [frame, *printed]
@@ -89,13 +90,13 @@ def render_report(context: dict[str, Any], *, helpers: bool = True) -> RenderedR
                           [url for p in every for url in p.served], [url for p in every for url in p.refused])
 
 
-def render_pdf(context: dict[str, Any], *, helpers: bool = True) -> bytes:
+def render_pdf(context: dict[str, Any], *, one_off: bool = False) -> bytes:
     """The board report of `context` as PDF bytes (rendered once per content, shared by all workers)."""
     key = content_key("report-pdf", _templates_fingerprint(), json.dumps(context, sort_keys=True, default=str))
     cached = shared_cache().get(key)
     if cached is not None:
         return cached
-    pdf = render_report(context, helpers=helpers).pdf
+    pdf = render_report(context, one_off=one_off).pdf
     shared_cache().set(key, pdf, ttl_seconds=86_400)
     return pdf
 

@@ -123,17 +123,21 @@ class _Pool:
         self._executor: ProcessPoolExecutor | None = None
         self._warming: list[Future[object]] = []
         self._pid = 0
+        self.count = 0
         self.broken = False
 
-    def start(self) -> None:
-        count = worker_count()
+    def start(self, *, fork: bool = False, count: int | None = None) -> None:
+        count = worker_count() if count is None else min(count, worker_count())
         if count == 0 or self.broken:
             return
         with self._lock:
             if self._executor is None or self._pid != os.getpid():
-                context = multiprocessing.get_context("spawn")
+                # spawned: a fresh interpreter, safe whatever threads this process runs (a server's,
+                # kaleido's); forked only by a command that has not started a thread yet
+                context = multiprocessing.get_context("fork" if fork else "spawn")
                 self._executor = ProcessPoolExecutor(count, mp_context=context, initializer=_warm_up)
                 self._pid = os.getpid()
+                self.count = count
                 # one task per helper makes the pool spawn them all now; each runs _warm_up first
                 self._warming = [self._executor.submit(os.getpid) for _ in range(count)]
 
@@ -187,25 +191,36 @@ def start_workers() -> None:
     pool.start()
 
 
-def capacity() -> int:
-    """How many sections can print at once right now."""
-    return worker_count() if pool.ready() is not None else 1
+def fork_helper() -> bool:
+    """For a command that prints one report: fork one helper now, while no other thread runs.
+
+    Forking costs next to nothing, and the helper loads WeasyPrint while this
+    process reads the answers and starts Chromium; it then prints half of the
+    sections. In a process that already runs threads (a test runner, say) a fork
+    could inherit a held lock, so nothing is forked and the report prints here.
+    """
+    if threading.active_count() != 1:
+        return False
+    pool.start(fork=True, count=1)
+    return pool.count == 1
 
 
-def submit(html: str, charts: Mapping[str, str]) -> Future[Printed]:
-    """Print a section's `html` in a warm helper, or right here (the future is then already done)."""
+def helper_slots() -> int:
+    """How many sections the warm helpers take at once (0: none are warm)."""
+    return 0 if pool.ready() is None else pool.count
+
+
+def submit(html: str, charts: Mapping[str, str]) -> Future[Printed] | None:
+    """Hand a section's `html` to a warm helper; None when there is none (print it here)."""
     executor = pool.ready()
-    if executor is not None:
-        try:
-            return executor.submit(print_html, html, dict(charts))
-        except BrokenProcessPool:
-            pool.discard(executor)
-    done: Future[Printed] = Future()
+    if executor is None:
+        return None
     try:
-        done.set_result(print_html(html, charts))
-    except Exception as error:
-        done.set_exception(error)
-    return done
+        return executor.submit(print_html, html, dict(charts))
+    except BrokenProcessPool:
+        pool.discard(executor)
+        return None
 
 
-__all__ = ["Mark", "Printed", "PrintedPage", "capacity", "pool", "print_html", "start_workers", "submit", "worker_count"]
+__all__ = ["Mark", "Printed", "PrintedPage", "fork_helper", "helper_slots", "pool", "print_html", "start_workers",
+           "submit", "worker_count"]

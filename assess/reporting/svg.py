@@ -7,24 +7,29 @@ the same chart of the same result is rendered once.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
 import threading
 from concurrent.futures import Future
 from functools import lru_cache
-from typing import Any
-
-import plotly.graph_objects as go
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from assess.cache import content_key, shared_cache
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 INSTALL_HINT = (
     "The PDF report draws its charts with Chromium (through kaleido), and no Chromium was found. "
     "Install it with `apt-get install chromium` (Debian/Ubuntu; or run `bash scripts/system-packages`), "
     "or set BROWSER_PATH to a Chrome/Chromium executable."
 )
+PLOTLY_BUNDLE = Path(__file__).resolve().parent.parent / "web" / "static" / "vendor" / "plotly-assess.min.js"
 EXPORT_TIMEOUT = 60.0  # seconds; a wedged browser must not hang a web worker for ever
+NAVIGATION_TIMEOUT = 30.0  # seconds for kaleido's page to load in a new Chromium tab
 _BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 
@@ -56,8 +61,10 @@ class _Server:
                 raise ChromiumMissingError()
             import kaleido
 
-            # mathjax=False: kaleido would otherwise load MathJax from a CDN.
-            kaleido.start_sync_server(path=path, mathjax=False, silence_warnings=True)
+            _fix_kaleido_navigation()
+            # mathjax=False: kaleido would otherwise load MathJax from a CDN. plotlyjs: the web
+            # pages' bundle, a quarter of the full plotly.js, so Chromium starts about a second sooner.
+            kaleido.start_sync_server(path=path, mathjax=False, plotlyjs=str(PLOTLY_BUNDLE), silence_warnings=True)
             self.started = True
 
     def svg(self, figure: dict[str, object], width: int, height: int) -> bytes:
@@ -72,6 +79,53 @@ class _Server:
             except TimeoutError:
                 self.wedged = True
                 raise ChartExportError(f"Chromium did not render a chart within {EXPORT_TIMEOUT:.0f} s") from None
+
+
+def _fix_kaleido_navigation() -> None:
+    """Make kaleido (1.x) enable page events before it loads its page, not after.
+
+    kaleido's tab navigates first and enables the Page domain afterwards; when the
+    page has loaded in between, the load event is never sent and kaleido waits for
+    it for ever: every chart export, and the process's exit, hang. A small
+    plotly.js bundle loads fast enough to hit this often. This is kaleido's own
+    method with its commands in a safe order.
+    """
+    from kaleido._kaleido_tab import _tab
+
+    if getattr(_tab._KaleidoTab.navigate, "assess_fixed", False):
+        return
+
+    async def load(self: Any, url: str | Path) -> None:
+        page_ready = _tab._subscribe_new(self.tab, "Page.loadEventFired")
+        await self._apply_headers()
+        _tab._raise_error(await self.tab.send_command("Page.enable"))  # before navigating: no load event lost
+        _tab._raise_error(await self.tab.send_command("Page.navigate", params={"url": url}))
+        await page_ready  # about:blank's or kaleido's page: which one, the probe below tells
+        contexts: list[int] = []
+
+        async def created(event: dict[str, Any]) -> None:
+            contexts.append(event.get("params", {}).get("context", {}).get("id"))
+
+        self.tab.subscribe("Runtime.executionContextCreated", created, repeating=True)
+        try:
+            _tab._raise_error(await self.tab.send_command("Runtime.enable"))  # reports the contexts there are
+            while True:  # until kaleido's script has run in one of them (a context exists before its scripts run)
+                for context in reversed(contexts):
+                    probe = await self.tab.send_command("Runtime.evaluate", params={
+                        "expression": "typeof kaleido_scopes", "contextId": context, "returnByValue": True})
+                    if probe.get("result", {}).get("result", {}).get("value") == "object":
+                        self._current_js_id = context
+                        self.js_logger.reset()
+                        return
+                await asyncio.sleep(0.02)
+        finally:
+            self.tab.unsubscribe("Runtime.executionContextCreated")
+
+    async def navigate(self: Any, url: str | Path = "") -> None:
+        await asyncio.wait_for(load(self, url), timeout=NAVIGATION_TIMEOUT)  # fail, never hang
+
+    navigate.assess_fixed = True  # type: ignore[attr-defined]
+    _tab._KaleidoTab.navigate = navigate
 
 
 def _export(figure: dict[str, object], width: int, height: int, outcome: Future[bytes]) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-from pathlib import Path
+from functools import lru_cache
 
-import plotly
 from flask import Blueprint, abort, render_template, send_file
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -15,13 +14,13 @@ from assess.db import repo
 from assess.db.models import Assessment, Organisation
 from assess.reporting.charts import CHARTS, charts_for
 from assess.reporting.context import ReportMeta, build_report_context
+from assess.reporting.svg import PLOTLY_BUNDLE
 from assess.services import assessments as svc
 from assess.web.database import catalog, db
 from assess.web.forms import INDUSTRY_LABELS, ROLE_LABELS, SIZE_LABELS
 from assess.web.i18n import current_language
 
 bp = Blueprint("results", __name__)
-PLOTLY_JS = Path(os.path.dirname(plotly.__file__)) / "package_data" / "plotly.min.js"
 
 
 def respondent_context(token: str, lang: str) -> dict[str, object]:
@@ -57,8 +56,20 @@ def respondent(token: str) -> str:
                            roles=ROLE_LABELS)
 
 
-@bp.get("/static/vendor/plotly.min.js")
+@lru_cache(maxsize=1)
+def plotly_version() -> str:
+    """Changes with the bundle: the script URL carries it, so a browser never keeps a stale copy."""
+    return hashlib.sha256(PLOTLY_BUNDLE.read_bytes()).hexdigest()[:12]
+
+
+@bp.app_context_processor
+def _plotly_version() -> dict[str, object]:
+    return {"plotly_version": plotly_version}
+
+
+@bp.get("/static/vendor/plotly-assess.min.js")
 def plotly_js() -> Response:
-    if not PLOTLY_JS.exists():
+    """plotly.js with the trace types the charts use (scripts/build-plotly), cached for a year."""
+    if not PLOTLY_BUNDLE.exists():
         abort(404)
-    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=60 * 60 * 24 * 30)
+    return send_file(PLOTLY_BUNDLE, mimetype="text/javascript", max_age=60 * 60 * 24 * 365)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 # plotly.js draws with SVG and sets inline styles, so styles may be inline; scripts come only from
-# this app (app.js, the locally served plotly.min.js); chart data sits in non-executable JSON blocks.
+# this app (app.js, the locally served plotly bundle); chart data sits in non-executable JSON blocks.
 CSP = "; ".join((
     "default-src 'self'",
     "script-src 'self'",

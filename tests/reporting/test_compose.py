@@ -45,7 +45,7 @@ def test_helpers_print_the_same_report_as_one_process(helpers: None, single_cont
                                                       single_pdf: Pdf) -> None:
     assert worker_count() == 2 and pool.ready() is not None
     parallel = read_pdf(render_report(single_context).pdf)
-    alone = read_pdf(render_report(single_context, helpers=False).pdf)
+    alone = read_pdf(render_report(single_context, one_off=True).pdf)  # printed here and by the helpers
     assert parallel.pages == alone.pages == single_pdf.pages
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -92,7 +94,9 @@ def test_result_page_has_charts_with_tables_and_local_plotly(client: FlaskClient
     html = client.get(f"/r/{token}/result").get_data(as_text=True)
     assert 'id="chart-radar"' in html and 'id="chart-data-radar"' in html
     assert "<table" in html and "Scores per dimension" in html
-    assert "/static/vendor/plotly.min.js" in html and "cdn" not in html.lower()
-    js = client.get("/static/vendor/plotly.min.js")
-    assert js.status_code == 200 and js.mimetype == "text/javascript" and len(js.data) > 1_000_000
+    src = re.search(r'<script src="(/static/vendor/plotly-assess\.min\.js\?v=\w+)"', html)
+    assert src and "cdn" not in html.lower()
+    js = client.get(src.group(1))
+    assert js.status_code == 200 and js.mimetype == "text/javascript" and len(js.data) > 500_000
+    assert js.cache_control.max_age == 365 * 24 * 3600
     js.close()
