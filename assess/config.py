@@ -69,6 +69,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
     }
     config.update(overrides)
+    workers = os.environ.get("REPORT_WORKERS", "").strip()  # read by assess.reporting.printing; checked at start
+    if workers and not workers.isdigit():
+        raise ConfigError(f"REPORT_WORKERS must be a whole number of PDF helper processes (0 for none), "
+                          f"not {workers!r}")
     config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance, production)

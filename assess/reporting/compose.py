@@ -4,10 +4,11 @@ Every major part of the report starts on a new page, so each prints as its own
 document (`reports/section.html`): in the helper processes of
 `assess.reporting.printing`, largest first, each as soon as the charts it shows
 are exported; the method pages, the same in every report of a language, come
-from the shared cache. The frame (`reports/frame.html`) then prints what
-spans the whole report: the cover, the contents with page numbers, and a blank
-sheet per section page carrying the running header, "page X of Y", the bookmarks
-and the link targets. pikepdf lays every section page under its sheet.
+from the shared cache. Each section prints its own running header. The frame
+(`reports/frame.html`) then prints what spans the whole report: the cover, the
+contents with page numbers, and a blank sheet per section page carrying "page X
+of Y", the bookmarks and the link targets (and the running header of the cached
+method pages). pikepdf lays every section page under its sheet.
 """
 
 from __future__ import annotations

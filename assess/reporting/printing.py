@@ -2,9 +2,11 @@
 
 WeasyPrint lays out and draws on one core, and that is most of a report's time.
 The report is split into documents that print independently (its sections), and
-a small pool of helper processes prints them side by side. Helpers are spawned
-(not forked: the parent runs threads and a Chromium), import WeasyPrint and print
-a warm-up page once, and then serve every report of the process.
+a small pool of helper processes prints them side by side. In a server the
+helpers are spawned (the process runs threads and a Chromium), load WeasyPrint
+and print a warm-up page once, and then serve every later report; until they are
+warm, sections print in the calling process. `assess report` forks a single
+helper before it starts any thread, and prints beside it.
 
 REPORT_WORKERS sets the number of helpers: unset means one per core (at most two,
 none on a single core); 0 prints in the calling process.
