@@ -1,10 +1,11 @@
 """Benchmark: Chromium's start and the first chart, in fresh processes, several at once.
 
-Run: .venv/bin/python bench/chart_start.py [--runs N] [--parallel P]
+Run: .venv/bin/python bench/chart_start.py [--runs N] [--parallel P] [--busy]
 
 Each run is a new Python process that starts kaleido's Chromium (with the app's
 plotly.js bundle) and exports one chart, as `assess report` and every web worker
-do once, while another thread keeps the interpreter busy (as printing does).
+do once; with --busy, while another thread keeps the interpreter busy in pure
+Python (a worst case: printing releases the interpreter lock now and then).
 Prints the time to the first and to a second chart per run, and lists runs that
 failed or hung (exit code 1 if any did). kaleido 1.5 itself could wait for ever
 when its page loaded before it listened for the load event; assess patches that
@@ -20,12 +21,13 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 RUN = """
-import threading, time
-def busy():  # the report's own work holds the GIL too while Chromium starts (WeasyPrint in this process)
+import sys, threading, time
+def busy():
     while not done:
         sum(i * i for i in range(10_000))
 done = False
-threading.Thread(target=busy, daemon=True).start()
+if "--busy" in sys.argv:
+    threading.Thread(target=busy, daemon=True).start()
 t = time.perf_counter()
 from assess.reporting.svg import figure_svg, start_server
 start_server()
@@ -37,9 +39,10 @@ print(first, time.perf_counter() - t - first)
 """
 
 
-def one(timeout: float) -> tuple[float, float] | str:
+def one(timeout: float, busy: bool) -> tuple[float, float] | str:
     try:
-        done = subprocess.run([sys.executable, "-c", RUN], capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run([sys.executable, "-c", RUN, *(["--busy"] if busy else [])],
+                              capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return "hung"
     if done.returncode != 0:
@@ -53,9 +56,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=12)
     parser.add_argument("--parallel", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=90.0)
+    parser.add_argument("--busy", action="store_true", help="keep the interpreter busy in another thread")
     args = parser.parse_args()
     with ThreadPoolExecutor(args.parallel) as pool:
-        results = list(pool.map(lambda _: one(args.timeout), range(args.runs)))
+        results = list(pool.map(lambda _: one(args.timeout, args.busy), range(args.runs)))
     good = [r for r in results if isinstance(r, tuple)]
     bad = [r for r in results if isinstance(r, str)]
     if good:
