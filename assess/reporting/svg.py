@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import shutil
 import threading
@@ -22,6 +23,7 @@ from assess.cache import content_key, shared_cache
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
+log = logging.getLogger(__name__)
 INSTALL_HINT = (
     "The PDF report draws its charts with Chromium (through kaleido), and no Chromium was found. "
     "Install it with `apt-get install chromium` (Debian/Ubuntu; or run `bash scripts/system-packages`), "
@@ -90,9 +92,15 @@ def _fix_kaleido_navigation() -> None:
     plotly.js bundle loads fast enough to hit this often. This is kaleido's own
     method with its commands in a safe order.
     """
-    from kaleido._kaleido_tab import _tab
+    try:
+        from kaleido._kaleido_tab import _tab
 
-    if getattr(_tab._KaleidoTab.navigate, "assess_fixed", False):
+        tab_class = _tab._KaleidoTab
+        _tab._subscribe_new, _tab._raise_error, _tab._dtools  # noqa: B018  (what the fix uses)
+    except (ImportError, AttributeError):  # another kaleido: its own navigation, unfixed
+        log.warning("kaleido's tab class has changed; its page load is not patched (see svg.py)")
+        return
+    if getattr(tab_class.navigate, "assess_fixed", False):
         return
 
     async def load(self: Any, url: str | Path) -> None:
@@ -125,7 +133,7 @@ def _fix_kaleido_navigation() -> None:
         await asyncio.wait_for(load(self, url), timeout=NAVIGATION_TIMEOUT)  # fail, never hang
 
     navigate.assess_fixed = True  # type: ignore[attr-defined]
-    _tab._KaleidoTab.navigate = navigate
+    tab_class.navigate = navigate
 
 
 def _export(figure: dict[str, object], width: int, height: int, outcome: Future[bytes]) -> None:

@@ -40,6 +40,13 @@ def test_server_starts_once_per_process() -> None:
     assert svg.figure_svg(figure, 300, 200).startswith("<svg")
 
 
+def test_kaleidos_page_load_is_the_patched_one_that_cannot_miss_the_load_event() -> None:
+    from kaleido._kaleido_tab._tab import _KaleidoTab
+
+    svg.start_server()
+    assert getattr(_KaleidoTab.navigate, "assess_fixed", False), "kaleido changed: check _fix_kaleido_navigation"
+
+
 def test_missing_chromium_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     assert svg.browser_path() is None
