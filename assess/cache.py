@@ -84,7 +84,7 @@ def shared_cache() -> Cache:
 
 
 def use_cache(cache: Cache | None) -> None:
-    """Replace the process's cache (benchmarks measure without one: `use_cache(MemoryCache(max_items=0))`)."""
+    """Replace the process's cache (tests start from an empty one: `use_cache(MemoryCache())`; None: as configured)."""
     global _shared
     with _lock:
         _shared = cache

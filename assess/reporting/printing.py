@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -76,15 +75,14 @@ def _stylesheets(names: tuple[str, ...]) -> list[CSS]:
     return [_styles[name] for name in names]
 
 
-def print_html(html: str, charts: Mapping[str, str], styles: tuple[str, ...] = ("report.css",),
-               root: Path = REPORTS_DIR) -> Printed:
+def print_html(html: str, charts: Mapping[str, str], styles: tuple[str, ...] = ("report.css",)) -> Printed:
     """Print `html` with the locked-down fetcher and the report's `styles` (files in reports/).
 
     `charts` are the SVGs the document may reference as assess-chart:NAME.
     """
     sheets = _stylesheets(styles)
-    fetcher = ReportFetcher(root, charts)
-    document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
+    fetcher = ReportFetcher(REPORTS_DIR, charts)
+    document = HTML(string=html, base_url=REPORTS_DIR.as_uri() + "/", url_fetcher=fetcher).render(
         stylesheets=sheets, font_config=_fonts)
     pages = [
         PrintedPage([Mark(level, label) for level, label, _, _ in page.bookmarks], list(page.anchors))
