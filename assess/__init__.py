@@ -17,7 +17,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from assess.config import load_config
     from assess.db.schema import check_schema, upgrade
     from assess.db.session import make_engine
-    from assess.web import api, auth, errors, health, i18n, limits, reports, results, security, survey
+    from assess.web import api, auth, errors, health, i18n, inputs, limits, reports, results, security, survey
     from assess.web.database import init_database
     from assess.web.workspace import admin_views
     from assess.web.workspace import bp as workspace_bp
@@ -25,6 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True,
                 template_folder="web/templates", static_folder="web/static")
     app.config.update(load_config(app.instance_path, config))
+    inputs.init_app(app)  # before any route: ids in URLs are bounded
     engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"])
     if app.config.get("UPGRADE_DATABASE"):  # `assess serve` on the embedded SQLite default
         upgrade(engine)

@@ -23,6 +23,9 @@ SQLModel.metadata.naming_convention = {
 }
 
 
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: PostgreSQL's range, and what every lookup is bounded by
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -47,6 +50,8 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     is_admin: bool = Field(default=False)
     active: bool = Field(default=True)
+    # Part of every session's id: raising it (logout, password change, deactivation) ends all sessions at once.
+    session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: dt.datetime = Field(default_factory=utcnow)
     last_login_at: dt.datetime | None = None
 
@@ -90,8 +95,11 @@ class StoredQuestionnaire(SQLModel, table=True):
 class Assessment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(sa_column=_fk("organisation.id"))
+    # The pinned questionnaire: shipped (workspace None) or a workspace's own, id, version and the hash of its text.
+    questionnaire_workspace_id: int | None = Field(default=None)
     questionnaire_id: str = Field(max_length=80)
     questionnaire_version: str = Field(max_length=40)
+    questionnaire_digest: str | None = Field(default=None, max_length=64)  # None: pinned before digests existed
     title: str = Field(default="", max_length=200)
     targets: dict[str, int] | None = Field(default=None, sa_column=Column(JSON))
     deadline: dt.date | None = None
@@ -142,6 +150,21 @@ class Consensus(SQLModel, table=True):
     note: str = Field(default="", max_length=2000)
     decided_by: int | None = Field(default=None, foreign_key="user.id")
     updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AssessmentScore(SQLModel, table=True):
+    """An assessment's result of record per dimension, stored when it changes: the input of peer figures.
+
+    Only assessments of a workspace with at least one finished respondent (or a
+    workshop consensus) have rows; the peer query aggregates them in SQL.
+    """
+
+    __tablename__ = "assessment_score"
+
+    assessment_id: int = Field(sa_column=Column(Integer, ForeignKey("assessment.id", ondelete="CASCADE"),
+                                                primary_key=True))
+    dimension_id: str = Field(max_length=80, primary_key=True)
+    score: float
 
 
 class AuditEntry(SQLModel, table=True):

@@ -29,6 +29,18 @@ LEVEL_NAMES: dict[int, LevelName] = {
 }
 
 
+def parse_level(raw: object) -> int | None:
+    """A level 1..5 from a form, a file or JSON ("3" or 3); None for anything else (bools, 3.5, "03", 10**5000)."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw if MIN_LEVEL <= raw <= MAX_LEVEL else None
+    if isinstance(raw, str) and len(raw) == 1 and raw.isascii() and raw.isdigit():
+        level = int(raw)
+        return level if MIN_LEVEL <= level <= MAX_LEVEL else None
+    return None
+
+
 def level_to_score(level: float) -> float:
     """Map a level 1..5 (possibly a mean) onto the 0..100 score scale."""
     return (level - MIN_LEVEL) * 100.0 / (MAX_LEVEL - MIN_LEVEL)
