@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, String
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=80)]
 Level = Annotated[StrictInt, Field(ge=1, le=5)]
-Weight = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
+Weight = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False, strict=True)]  # relative; 100 is far beyond use
 Share = Annotated[float, Field(ge=0, le=1)]
 Text = dict[str, str]
 Scale = Literal["low", "medium", "high"]
@@ -145,7 +145,7 @@ class QuestionnaireSpec(Spec):
     languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]] = Field(min_length=1)
     title: Text
     description: Text
-    estimated_minutes: Annotated[StrictInt, Field(gt=0)] | None = None
+    estimated_minutes: Annotated[StrictInt, Field(gt=0, le=600)] | None = None
     scoring: ScoringSpec = ScoringSpec()
     default_target: Level = 4
     dimensions: list[DimensionSpec] = Field(min_length=1)

@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from assess.domain.text import is_storable
+
 Path = tuple[str | int, ...]
 
 
@@ -93,8 +95,76 @@ def _index(root: yaml.Node, source: SourceMap) -> None:
         stack.extend(reversed(children))
 
 
-def _fast_loader() -> type[yaml.SafeLoader] | None:
-    return getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml
+# Longer than any number a questionnaire holds; Python's int() refuses far shorter ones than a file can carry
+# (4300 digits by default, and where that limit is lifted, converting millions of digits takes seconds).
+MAX_NUMBER_LENGTH = 100
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+class _BadValue(Exception):
+    """A scalar that Python cannot turn into a value (a 5,000-digit number, the 13th month), and its line."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _too_long(node: yaml.Node) -> bool:
+    return node.tag == _INT_TAG and isinstance(node.value, str) and len(node.value) > MAX_NUMBER_LENGTH
+
+
+class _CheckedValues:
+    """Constructor mixin: a value that cannot be built is a problem on its line instead of a ValueError."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        line = node.start_mark.line + 1
+        if _too_long(node):
+            raise _BadValue(line, f"number too large ({len(node.value)} digits); a questionnaire's numbers have a few")
+        try:
+            value = super().construct_object(node, deep)  # type: ignore[misc]
+        except (ValueError, OverflowError) as error:  # e.g. a date 2024-13-45, an int() Python refuses
+            shown = node.value if isinstance(node.value, str) and len(node.value) <= 40 else "this value"
+            raise _BadValue(line, f"cannot read {shown!r}: {error}; quote it if it is meant as text") from None
+        if isinstance(value, str) and not is_storable(value):  # written as an escape: "\x00", "\ud800"
+            raise _BadValue(line, "text with a NUL, a control character or a lone surrogate; remove it")
+        return value
+
+
+class _Loader(_CheckedValues, yaml.SafeLoader):
+    pass
+
+
+_FastLoader: type[Any] | None = None
+if hasattr(yaml, "CSafeLoader"):  # PyYAML built with libyaml
+
+    class _CFastLoader(_CheckedValues, yaml.CSafeLoader):
+        pass
+
+    _FastLoader = _CFastLoader
+
+
+def _parse(text: str, source: SourceMap, *, trusted: bool) -> Any:
+    """The data of `text`, after indexing its nodes (which refuses what would take too long to build)."""
+    loader = (_FastLoader if trusted and _FastLoader is not None else _Loader)(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _index(node, source)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _yaml_problem(error: yaml.YAMLError, text: str, file: str) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):  # only its position is known
+        line = text.count("\n", 0, error.position) + 1
+        return Problem(file, line, "", f"character #x{error.character:04x} is not allowed in YAML "
+                                       "(a NUL or another control character); remove it")
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line = mark.line + 1 if mark else 1
+    reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return Problem(file, line, "", f"not valid YAML: {reason}; check indentation and quoting")
 
 
 def read_yaml(text: str, file: str, *, trusted: bool = False) -> tuple[Any, SourceMap, list[Problem]]:
@@ -106,27 +176,12 @@ def read_yaml(text: str, file: str, *, trusted: bool = False) -> tuple[Any, Sour
     where the Python one raises RecursionError.
     """
     source = SourceMap(file)
-    fast = _fast_loader() if trusted else None
     try:
-        if fast is not None:
-            loader = fast(text)
-            try:
-                node = loader.get_single_node()
-                if node is not None:
-                    _index(node, source)
-                data = loader.construct_document(node) if node is not None else None
-            finally:
-                loader.dispose()
-        else:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            if node is not None:
-                _index(node, source)  # before constructing: it refuses what would take too long to build
-            data = yaml.safe_load(text)
+        data = _parse(text, source, trusted=trusted)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = mark.line + 1 if mark else 1
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return None, source, [Problem(file, line, "", f"not valid YAML: {reason}; check indentation and quoting")]
+        return None, source, [_yaml_problem(error, text, file)]
+    except _BadValue as error:
+        return None, source, [Problem(file, error.line, "", str(error))]
     except (_TooComplex, RecursionError) as error:  # the YAML parser itself recurses on nested lists
         reason = str(error) if isinstance(error, _TooComplex) else f"nested more than {MAX_DEPTH} levels deep"
         return None, SourceMap(file), [Problem(file, 1, "", f"too complex: {reason}; simplify the file")]

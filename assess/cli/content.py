@@ -148,7 +148,11 @@ def questionnaire_import(file: str, workspace_id: int | None) -> None:
     from assess.db.models import Workspace
     from assess.services.questionnaires import import_questionnaire
 
-    text = Path(file).read_text(encoding="utf-8")
+    try:
+        text = Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:  # the same line `assess validate` prints
+        click.echo(f"{file}:1: cannot read the file: {error}")
+        sys.exit(1)
     engine = checked_engine()
     try:
         with Session(engine) as session:
@@ -160,7 +164,7 @@ def questionnaire_import(file: str, workspace_id: int | None) -> None:
                 sys.exit(2)
             workspace_name = chosen[0].name
             try:
-                loaded = import_questionnaire(session, chosen[0].id or 0, text, file, None)
+                loaded = import_questionnaire(session, Catalog(), chosen[0].id or 0, text, file, None)
             except QuestionnaireError as error:
                 for problem in error.problems:
                     click.echo(str(problem))

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from assess.domain.levels import MAX_LEVEL, MIN_LEVEL
+from assess.domain.levels import MAX_LEVEL, MIN_LEVEL, parse_level
 from assess.domain.questionnaire import Questionnaire
 
 DONT_KNOW: Final = "dont_know"
@@ -64,19 +64,10 @@ class AnswerProblems:
 
 def parse_value(raw: object) -> int | str | None:
     """Return a valid answer value from raw input, or None when it is not one."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int) and MIN_LEVEL <= raw <= MAX_LEVEL:
-        return raw
     if isinstance(raw, str):
         text = raw.strip().lower()
-        if text in SPECIAL_VALUES:
-            return text
-        # ASCII digits only, and short: "²" is a digit to str.isdigit() but not to int(), and int() refuses
-        # strings of thousands of digits; either used to crash here.
-        if text.isascii() and text.isdigit() and len(text) <= 3 and MIN_LEVEL <= int(text) <= MAX_LEVEL:
-            return int(text)
-    return None
+        return text if text in SPECIAL_VALUES else parse_level(text)
+    return parse_level(raw)
 
 
 def check_answer(questionnaire: Questionnaire, question_id: str, answer: Answer) -> str | None:

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from assess.catalog import Catalog, QuestionnaireError, load_questionnaire
+from assess.catalog.source import MAX_NUMBER_LENGTH
 from assess.domain.answers import ROLES, Response, read_answers
-from assess.domain.levels import MAX_LEVEL, MIN_LEVEL
+from assess.domain.levels import MAX_LEVEL, MIN_LEVEL, parse_level
 from assess.domain.questionnaire import Questionnaire
+from assess.domain.text import is_storable
 
 _TOP_KEYS = {"questionnaire", "version", "answers", "respondents", "role", "name", "targets", "consensus", "organisation"}
 
@@ -51,11 +53,40 @@ def _levels(raw: object, known: set[str], what: str, problems: list[str]) -> dic
     for key, value in raw.items():
         if key not in known:
             problems.append(f"{what}.{key}: unknown id")
-        elif isinstance(value, bool) or not isinstance(value, int) or not MIN_LEVEL <= value <= MAX_LEVEL:
-            problems.append(f"{what}.{key}: {value!r} is not a level {MIN_LEVEL}-{MAX_LEVEL}")
+        elif (level := parse_level(value)) is None:
+            problems.append(f"{what}.{key}: {_shown(value)} is not a level {MIN_LEVEL}-{MAX_LEVEL}")
         else:
-            out[key] = value
+            out[key] = level
     return out
+
+
+def _shown(value: object) -> str:
+    """`value` for a message: its repr, cut short (a file can hold a megabyte in one value)."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
+def unstorable_text(data: object) -> list[str]:
+    """Where decoded JSON holds text that cannot be stored: NUL, control characters, lone surrogates."""
+    problems = []
+    stack: list[tuple[object, str]] = [(data, "")]
+    while stack:  # no recursion: json.loads accepts deeper nesting than Python's stack
+        value, where = stack.pop()
+        children: list[tuple[object, str]] = []
+        if isinstance(value, str) and not is_storable(value):
+            problems.append(f"{where or 'the file'}: the text contains a NUL, a control character or a lone "
+                            "surrogate; remove it")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if is_storable(key):
+                    children.append((item, f"{where}.{key}" if where else key))
+                else:
+                    problems.append(f"{where or 'the file'}: the key {key!r} contains a NUL, a control character "
+                                    "or a lone surrogate; remove it")
+        elif isinstance(value, list):
+            children = [(item, f"{where}[{i}]") for i, item in enumerate(value)]
+        stack.extend(reversed(children))  # in the file's order
+    return problems
 
 
 def _role(raw: object, where: str, problems: list[str]) -> str | None:
@@ -69,6 +100,9 @@ def parse_answer_data(data: Any, catalog: Catalog, questionnaire_ref: str | None
     """Validate decoded answers JSON; raise AnswerFileError listing every problem."""
     if not isinstance(data, dict):
         raise AnswerFileError(["expected a JSON object with 'questionnaire' and 'answers' or 'respondents'"])
+    unstorable = unstorable_text(data)
+    if unstorable:  # before anything is looked up with, printed or stored from such text
+        raise AnswerFileError(unstorable)
     problems = [f"unknown key '{k}'; allowed: {', '.join(sorted(_TOP_KEYS))}" for k in data if k not in _TOP_KEYS]
     named = data.get("questionnaire")
     if named is not None and not isinstance(named, str):
@@ -122,6 +156,33 @@ def parse_answer_data(data: Any, catalog: Catalog, questionnaire_ref: str | None
                       organisation if isinstance(organisation, str) else "")
 
 
+class _NumberTooLong(Exception):
+    def __init__(self, digits: str) -> None:
+        super().__init__(digits)
+        self.length = len(digits.lstrip("-"))
+
+
+def _int(digits: str) -> int:
+    # Python's int() refuses numbers of more than 4300 digits with a ValueError, and is slow on longer ones
+    # where that limit is lifted: no answers file needs more than a few digits.
+    if len(digits) > MAX_NUMBER_LENGTH:
+        raise _NumberTooLong(digits)
+    return int(digits)
+
+
+def load_json(text: str) -> Any:
+    """Decode the JSON of an answers file; raise AnswerFileError saying why it cannot be read."""
+    try:
+        return json.loads(text, parse_int=_int)
+    except json.JSONDecodeError as error:
+        raise AnswerFileError([f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"]) from None
+    except _NumberTooLong as error:
+        raise AnswerFileError([f"not valid answers: a number with {error.length} digits; "
+                               f"a level is {MIN_LEVEL}-{MAX_LEVEL}"]) from None
+    except RecursionError:
+        raise AnswerFileError(["not valid answers: lists or objects nested too deeply"]) from None
+
+
 def read_answer_file(path: str, catalog: Catalog, questionnaire_ref: str | None = None) -> AnswerFile:
     """Read and validate the answers file at `path`."""
     try:
@@ -129,11 +190,9 @@ def read_answer_file(path: str, catalog: Catalog, questionnaire_ref: str | None 
     except (OSError, UnicodeDecodeError) as error:
         raise AnswerFileError([f"cannot read {path}: {error}"]) from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise AnswerFileError([f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"]) from None
-    except RecursionError:
-        raise AnswerFileError(["not valid answers: lists or objects nested too deeply"]) from None
+        data = load_json(text)
+    except AnswerFileError as error:
+        raise AnswerFileError([f"{path}: {p}" for p in error.problems]) from None
     try:
         return parse_answer_data(data, catalog, questionnaire_ref)
     except AnswerFileError as error:

@@ -17,17 +17,20 @@ import json
 import os
 import sys
 import tempfile
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from alembic.runtime.migration import MigrationContext
 from alembic.util import CommandError
-from sqlalchemy import Date, DateTime, Select, Table, func, inspect, select
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Select, String, Table, func, inspect, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import StatementError
 
+from assess.db.models import MAX_ID
 from assess.db.schema import SchemaError, head_revision, target_metadata, upgrade
+from assess.domain.text import is_storable
 
 FORMAT = "assess-backup"
 FORMAT_VERSION = 1
@@ -44,6 +47,8 @@ SCOPE: dict[str, tuple[str, str | None]] = {
     "respondent": ("assessment_id", "assessment"),
     "answer": ("respondent_id", "respondent"),
     "consensus": ("assessment_id", "assessment"),
+    "assessment_score": ("assessment_id", "assessment"),
+    "peer_aggregate": ("workspace_id", "workspace"),
     "audit_log": ("workspace_id", "workspace"),
 }
 
@@ -133,7 +138,7 @@ def read_header(line: str) -> dict[str, Any]:
     """The header of a backup file, checked."""
     try:
         header = json.loads(line)
-    except json.JSONDecodeError:
+    except ValueError:  # also a number longer than int() takes
         header = None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise BackupError("this is not an assess backup (the first line must be its header)")
@@ -142,6 +147,41 @@ def read_header(line: str) -> dict[str, Any]:
         raise BackupError(f"backup format version {version!r} is newer than this version of assess reads "
                           f"({FORMAT_VERSION}): restore it with a newer assess")
     return header
+
+
+class _Unstorable(ValueError):
+    pass
+
+
+def _all_text(value: Any) -> Iterator[str]:
+    """Every string in a JSON value, keys included."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            yield from (k for k in item if isinstance(k, str))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _check_type(base: Any, value: Any) -> None:
+    """Refuse what one database would store and the other refuse (SQLite takes 2**40 for an id, PostgreSQL not)."""
+    if isinstance(base, Boolean):
+        if not isinstance(value, bool):
+            raise TypeError
+    elif isinstance(base, Integer):
+        if isinstance(value, bool) or not isinstance(value, int) or not -MAX_ID - 1 <= value <= MAX_ID:
+            raise ValueError
+    elif isinstance(base, Numeric):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError
+    elif isinstance(base, String) and not isinstance(value, str):
+        raise TypeError
+    if not all(is_storable(text) for text in _all_text(value)):
+        raise _Unstorable  # PostgreSQL refuses NUL; the app never writes control characters
 
 
 def _load(column_type: Any, value: Any) -> Any:
@@ -153,7 +193,27 @@ def _load(column_type: Any, value: Any) -> Any:
         return dt.datetime.fromisoformat(value)
     if isinstance(base, Date):
         return dt.date.fromisoformat(value)
+    _check_type(base, value)
     return value
+
+
+def _row(table: Table, row: dict[str, Any], number: int) -> dict[str, Any]:
+    """The values of one line's row, checked column by column."""
+    unknown = sorted(key for key in row if key not in table.c)
+    if unknown:
+        raise BackupError(f"line {number}: table {table.name} has no column {unknown[0][:60]!r} (the file was edited or "
+                          "written by another program): nothing was restored")
+    values = {}
+    for key, value in row.items():
+        try:
+            values[key] = _load(table.c[key].type, value)
+        except _Unstorable:
+            raise BackupError(f"line {number}: {table.name}.{key} holds text with a NUL or another control "
+                              "character, which cannot be stored: nothing was restored") from None
+        except (TypeError, ValueError):
+            raise BackupError(f"line {number}: {table.name}.{key} has a value of the wrong type or out of range: "
+                              "nothing was restored") from None
+    return values
 
 
 def _check_empty(connection: Connection) -> None:
@@ -218,15 +278,18 @@ def restore_backup(engine: Engine, lines: Iterable[str]) -> Counter[str]:
         current: Table | None = None
         end: dict[str, Any] | None = None
         for number, line in enumerate(iterator, start=2):
+            if end is not None:
+                raise BackupError(f"line {number}: more after the end line (was something appended to the file?): "
+                                  "nothing was restored")
             try:
                 item = json.loads(line)
-            except json.JSONDecodeError:
-                raise BackupError(f"line {number}: not valid JSON; the file is damaged") from None
+            except ValueError:  # also a number longer than int() takes
+                raise BackupError(f"line {number}: not valid JSON; the file is damaged: nothing was restored") from None
             if not isinstance(item, dict):
                 raise BackupError(f"line {number}: not a row of a known table")
             if item.get("end"):
                 end = item
-                break
+                continue  # to the end of the file: nothing may follow
             name, row = item.get("table"), item.get("row")
             table = tables.get(name) if isinstance(name, str) else None
             if table is None or not isinstance(row, dict):
@@ -235,10 +298,7 @@ def restore_backup(engine: Engine, lines: Iterable[str]) -> Counter[str]:
                 _insert(connection, current, batch, number)
                 batch = []
             current = table
-            try:
-                batch.append({k: _load(table.c[k].type, v) for k, v in row.items() if k in table.c})
-            except (TypeError, ValueError):
-                raise BackupError(f"line {number}: a value of table {table.name} has the wrong type") from None
+            batch.append(_row(table, row, number))
             counts[table.name] += 1
         if current is not None and batch:
             _insert(connection, current, batch, None)
@@ -279,9 +339,19 @@ def backup_to_file(engine: Engine, path: str, *, workspace_id: int | None = None
     return counts
 
 
+def _read_lines(stream: TextIO) -> Iterator[str]:
+    """The lines of `stream`; damage to its compression or encoding is a BackupError."""
+    try:
+        yield from stream
+    except (zlib.error, EOFError, gzip.BadGzipFile):  # a changed byte, a cut-off end, a wrong checksum
+        raise BackupError("the file is damaged: its compressed data cannot be read: nothing was restored") from None
+    except UnicodeDecodeError:
+        raise BackupError("the file is damaged: it is not UTF-8 text: nothing was restored") from None
+
+
 def restore_from_file(engine: Engine, path: str) -> Counter[str]:
     """Restore the backup at `path` (".gz": compressed; "-": standard input) into an empty database."""
     if path == "-":
-        return restore_backup(engine, sys.stdin)
+        return restore_backup(engine, _read_lines(sys.stdin))
     with _open(path, write=False, compressed=path.endswith(".gz")) as lines:
-        return restore_backup(engine, lines)
+        return restore_backup(engine, _read_lines(lines))

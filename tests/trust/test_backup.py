@@ -7,6 +7,7 @@ import json
 import os
 import re
 import stat
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -190,3 +191,88 @@ def test_the_backup_is_one_consistent_snapshot(app: Flask, seeded: Seeded) -> No
     assert "Während des Backups" not in out.getvalue() and counts["organisation"] == 1
     assert len(all_rows(app)["organisation"]) == 2
 
+
+
+def _write_lines(path: Path, lines: list[str]) -> str:
+    path.write_text("".join(lines), encoding="utf-8")
+    return str(path)
+
+
+def _row_line(lines: list[str], table: str) -> int:
+    """The index of the first row of `table` (its line number is one more)."""
+    return next(i for i, line in enumerate(lines) if json.loads(line).get("table") == table)
+
+
+def _changed(lines: list[str], index: int, **values: object) -> list[str]:
+    item = json.loads(lines[index])
+    item["row"].update(values)
+    return [*lines[:index], json.dumps(item) + "\n", *lines[index + 1:]]
+
+
+def test_anything_after_the_end_line_or_an_unknown_column_is_refused(app: Flask, seeded: Seeded, fresh_url: str,
+                                                                       tmp_path: Path) -> None:
+    out = io.StringIO()
+    write_backup(app.extensions["assess.engine"], out)
+    lines = out.getvalue().splitlines(keepends=True)
+    org, assessment = _row_line(lines, "organisation"), _row_line(lines, "assessment")
+    after_end = len(lines) + 1
+    cases = [
+        ([*lines, lines[org]], f"line {after_end}: more after the end line"),
+        ([*lines, "\n"], f"line {after_end}: more after the end line"),
+        ([*lines, lines[-1]], f"line {after_end}: more after the end line"),
+        (_changed(lines, org, tampered=True), f"line {org + 1}: table organisation has no column 'tampered'"),
+        (_changed(lines, org, name="Nord\x00GmbH"), f"line {org + 1}: organisation.name holds text with a NUL"),
+        (_changed(lines, org, name="Nord\ud800"), f"line {org + 1}: organisation.name holds text with a NUL"),
+        (_changed(lines, assessment, targets={"channels\x00": 3}), f"line {assessment + 1}: assessment.targets holds"),
+        (_changed(lines, org, id=2**40), f"line {org + 1}: organisation.id has a value of the wrong type or out of range"),
+        (_changed(lines, org, id=True), f"line {org + 1}: organisation.id has a value of the wrong type"),
+        (_changed(lines, org, name=5), f"line {org + 1}: organisation.name has a value of the wrong type"),
+        ([*lines[:org], lines[org].replace('"id":', '"id":1' + "0" * 5000 + ',"x":', 1), *lines[org + 1:]],
+         f"line {org + 1}: not valid JSON"),
+    ]
+    engine = _engine(fresh_url)
+    try:
+        for damaged, message in cases:
+            with pytest.raises(BackupError, match=re.escape(message)):
+                restore_backup(engine, damaged)
+            assert sum(len(rows) for rows in rows_of(engine).values()) == 0, message
+    finally:
+        engine.dispose()
+    result = CliRunner().invoke(main, ["restore", _write_lines(tmp_path / "appended.jsonl", [*lines, lines[org]])],
+                                env={"DATABASE_URL": fresh_url})
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    assert result.output.strip() == (f"error: line {after_end}: more after the end line (was something appended "
+                                     "to the file?): nothing was restored")
+    engine = _engine(fresh_url)
+    try:
+        assert sum(len(rows) for rows in rows_of(engine).values()) == 0
+        assert restore_backup(engine, lines)["answer"] == 15  # the undamaged file restores
+    finally:
+        engine.dispose()
+
+
+def _gzip_with_a_bad_block(text: str, at: int) -> bytes:
+    """`text` gzipped, with a deflate block of the reserved type 3 ("invalid block type") before character `at`."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip container
+    head = compressor.compress(text[:at].encode()) + compressor.flush(zlib.Z_FULL_FLUSH)  # ends on a byte boundary
+    return head + b"\x07" + compressor.compress(text[at:].encode()) + compressor.flush()
+
+
+def test_a_gzip_file_damaged_in_the_middle_is_an_error_line_and_restores_nothing(
+        app: Flask, seeded: Seeded, fresh_url: str, tmp_path: Path) -> None:
+    with Session(app.extensions["assess.engine"]) as session:  # enough rows for several batches before the damage
+        session.add_all(Organisation(name=f"Kunde {i}", industry="retail", size="1-49") for i in range(3000))
+        session.commit()
+    out = io.StringIO()
+    write_backup(app.extensions["assess.engine"], out)
+    text = out.getvalue()
+    damaged = tmp_path / "damaged.jsonl.gz"
+    damaged.write_bytes(_gzip_with_a_bad_block(text, text.index('"name":"Kunde 2000"')))
+    result = CliRunner().invoke(main, ["restore", str(damaged)], env={"DATABASE_URL": fresh_url})
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    assert result.output == "error: the file is damaged: its compressed data cannot be read: nothing was restored\n"
+    engine = _engine(fresh_url)
+    try:
+        assert sum(len(rows) for rows in rows_of(engine).values()) == 0
+    finally:
+        engine.dispose()

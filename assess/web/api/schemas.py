@@ -7,6 +7,7 @@ collection, so that whatever passes validation can be stored as it is.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -22,21 +23,29 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonSchemaValue
 
+from assess.db.models import MAX_ID  # the routing and the OpenAPI document import it from here
 from assess.domain.answers import MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, ROLES
+from assess.domain.text import is_storable
 from assess.services.assessments import INDUSTRIES, SIZES
 
-MAX_ID = 2**31 - 1  # the database's integer range
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _storable(value: str) -> str:
     """Refuse text a database cannot store or that no person typed (NUL, control characters, lone surrogates)."""
-    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
-        raise ValueError("control characters are not allowed")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("the text is not valid Unicode") from None
+    if not is_storable(value):
+        raise ValueError("the text contains a NUL, a control character or a lone surrogate")
     return value
+
+
+def _iso_date(raw: object) -> dt.date:
+    """Only "YYYY-MM-DD": pydantic's own date parsing takes 0 as 1970-01-01 and "2024-01-01T00:00" as a date."""
+    if not isinstance(raw, str) or not _ISO_DATE.fullmatch(raw):
+        raise ValueError('use a date as text, "YYYY-MM-DD"')
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"{raw} is not a day of the calendar") from None
 
 
 def _text(max_length: int, min_length: int = 0) -> StringConstraints:
@@ -47,11 +56,12 @@ Storable = AfterValidator(_storable)
 Name = Annotated[str, _text(200, 1), Storable]
 Title = Annotated[str, _text(200), Storable]
 PersonName = Annotated[str, _text(120), Storable]
-Reference = Annotated[str, StringConstraints(min_length=1, max_length=80)]  # a questionnaire, dimension or question id
+Reference = Annotated[str, StringConstraints(min_length=1, max_length=80), Storable]  # a questionnaire, dimension, question
 Version = Annotated[str, _text(40, 1), Storable]
 Comment = Annotated[str, _text(MAX_COMMENT_LENGTH), Storable]
 Reason = Annotated[str, _text(MAX_REASON_LENGTH), Storable]
-RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+RowId = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]  # strict: not "5", 5.0 or true
+IsoDate = Annotated[dt.date, PlainValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
 Level = Annotated[int, Field(ge=1, le=5, strict=True)]
 Role = Literal[ROLES]  # type: ignore[valid-type]
 Industry = Literal[INDUSTRIES]  # type: ignore[valid-type]
@@ -132,12 +142,12 @@ class OrganisationList(_Output):
 
 class AssessmentIn(_Input):
     organisation_id: RowId
-    questionnaire_id: Annotated[Reference, Storable]
+    questionnaire_id: Reference
     version: Version | None = Field(default=None, description="Default: the latest version.")
     title: Title = Field(default="", description="Default: the questionnaire's title.")
     targets: dict[Reference, Level] | None = Field(
         default=None, max_length=50, description="Target level per dimension id; others keep the questionnaire's.")
-    deadline: dt.date | None = None
+    deadline: IsoDate | None = Field(default=None, description="A date as \"YYYY-MM-DD\".")
     previous_id: RowId | None = Field(default=None, description="The assessment of the same client this follows up.")
 
 
