@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 template_folder="web/templates", static_folder="web/static")
     app.config.update(load_config(app.instance_path, config))
     inputs.init_app(app)  # before any route: ids in URLs are bounded
+    security.init_proxy(app)  # client address, scheme and host as the trusted proxies saw them
     engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"])
     if app.config.get("UPGRADE_DATABASE"):  # `assess serve` on the embedded SQLite default
         upgrade(engine)

@@ -1,8 +1,9 @@
-"""Accounts and the data lifecycle: user create, purge, backup, restore."""
+"""Accounts and the data lifecycle: user create/deactivate/activate/reset-password/revoke-tokens, purge, backup, restore."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -11,6 +12,9 @@ from assess.cli import database_engine, main
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from assess.db.models import User
 
 
 @main.group()
@@ -47,6 +51,83 @@ def user_create(email: str, workspace_name: str | None, name: str, admin: bool, 
             sys.exit(2)
         session.commit()
         click.echo(f"created {'admin' if admin else 'consultant'} {email} in workspace '{workspace.name}'")
+
+
+def _change_account(email: str, change: Callable[[Session, User], str]) -> None:
+    """Look the account up by e-mail, apply `change` (which says what it did), commit; exit 2 when refused."""
+    from sqlmodel import Session
+
+    from assess.services import accounts
+
+    engine = checked_engine()
+    try:
+        with Session(engine) as session:
+            user = accounts.user_by_email(session, email)
+            if user is None:
+                click.echo(f"error: there is no account for {accounts.normalise_email(email)!r}", err=True)
+                sys.exit(2)
+            try:
+                done = change(session, user)
+            except accounts.AccountError as error:
+                click.echo(f"error: {error}", err=True)
+                sys.exit(2)
+            session.commit()
+    finally:
+        engine.dispose()
+    click.echo(done)
+
+
+@user.command("deactivate")
+@click.argument("email")
+@click.option("--force", is_flag=True, help="Even the workspace's last active admin (the workspace then has none).")
+def user_deactivate(email: str, force: bool) -> None:
+    """Lock an account out: its sessions end at once, its API tokens stop working, it cannot sign in."""
+    from assess.services import accounts
+
+    def change(session: Session, user: User) -> str:
+        accounts.deactivate_user(session, user, actor=None, keep_an_admin=not force)
+        return f"deactivated {user.email}: its sessions have ended and its API tokens no longer work"
+
+    _change_account(email, change)
+
+
+@user.command("activate")
+@click.argument("email")
+def user_activate(email: str) -> None:
+    """Let a deactivated account sign in again (its API tokens work again unless revoked)."""
+    from assess.services import accounts
+
+    def change(session: Session, user: User) -> str:
+        accounts.activate_user(session, user, actor=None)
+        return f"activated {user.email}"
+
+    _change_account(email, change)
+
+
+@user.command("reset-password")
+@click.argument("email")
+@click.password_option(envvar="ASSESS_PASSWORD", help="New password (prompted when not given; or $ASSESS_PASSWORD).")
+def user_reset_password(email: str, password: str) -> None:
+    """Give an account a new password; all its sessions end."""
+    from assess.services import accounts
+
+    def change(session: Session, user: User) -> str:
+        accounts.reset_password(session, user, password, actor=None)
+        return f"new password set for {user.email}: its sessions have ended"
+
+    _change_account(email, change)
+
+
+@user.command("revoke-tokens")
+@click.argument("email")
+def user_revoke_tokens(email: str) -> None:
+    """Revoke every API token of an account."""
+    from assess.services import accounts
+
+    def change(session: Session, user: User) -> str:
+        return f"revoked {accounts.revoke_api_tokens(session, user, actor=None)} API tokens of {user.email}"
+
+    _change_account(email, change)
 
 
 

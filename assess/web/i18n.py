@@ -24,8 +24,8 @@ def _select_locale() -> str:
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site paths: a language link must not become an open redirect."""
-    if not target:
+    """Only same-site paths: a language link must not become an open redirect, nor a header with a line break."""
+    if not target or not target.isprintable() or "\\" in target or len(target) > 2000:
         return "/"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -36,8 +36,7 @@ def safe_next(target: str | None) -> str:
 @bp.get("/lang/<code>")
 def switch(code: str) -> Response:
     if code in current_app.config["LANGUAGES"]:
-        session["lang"] = code
-        session.permanent = True
+        session["lang"] = code  # as long as the session lasts; only signing in makes it permanent (idle timeout)
     return redirect(safe_next(request.args.get("next")))
 
 

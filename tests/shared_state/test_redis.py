@@ -94,3 +94,39 @@ def test_login_rate_limit_is_shared_between_two_servers(database_url: str) -> No
         for server in servers:
             server.terminate()
             server.wait(timeout=10)
+
+
+def test_health_reports_a_reachable_redis(database_url: str) -> None:
+    from assess import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL})
+    try:
+        response = app.test_client().get("/healthz")
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).splitlines() == ["database ok", "redis ok"]
+    finally:
+        app.extensions["assess.engine"].dispose()
+
+
+def test_a_server_without_redis_still_signs_in_and_serves_the_api(database_url: str) -> None:
+    """A gunicorn server whose REDIS_URL points at nothing still signs in (limited in memory) and serves the API."""
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "shared", "REDIS_URL": "redis://127.0.0.1:1/0"}
+    port = _free_port()
+    server = _serve(port, env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/livez", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        with urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=10) as response:
+            assert response.status == 200
+        with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
+            assert response.status == 200 and b"redis unavailable" in response.read()
+        codes = [_login_attempt(base) for _ in range(11)]
+        assert codes == [401] * 10 + [429]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -9,7 +9,7 @@ from werkzeug.routing import Rule
 from tests.web.conftest import csrf_of
 from tests.web.workspace_data import Seeded, login, seed_workspace
 
-ID_ARGUMENTS = {"organisation_id", "assessment_id", "respondent_id", "token_id"}
+ID_ARGUMENTS = {"organisation_id", "assessment_id", "respondent_id", "token_id", "user_id"}
 
 
 def _id_rules(app: Flask) -> list[Rule]:
@@ -18,7 +18,8 @@ def _id_rules(app: Flask) -> list[Rule]:
 
 def _ids(seeded: Seeded) -> dict[str, object]:
     return {"organisation_id": seeded.organisation_id, "assessment_id": seeded.assessment_id,
-            "respondent_id": seeded.respondent_ids[0], "token_id": seeded.api_token_id, "number": 1, "fmt": "csv"}
+            "respondent_id": seeded.respondent_ids[0], "token_id": seeded.api_token_id, "user_id": seeded.user_id,
+            "number": 1, "fmt": "csv"}
 
 
 def _build(rule: Rule, values: dict[str, object]) -> str:

@@ -1,17 +1,21 @@
-"""Workspace settings: own questionnaires, API tokens, team and retention (admins) and the audit log (admins)."""
+"""Workspace settings: own questionnaires, API tokens, own password, team, accounts and retention (admins), audit log (admins)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required, logout_user
 from werkzeug.wrappers import Response
 
 from assess.catalog import QuestionnaireError
 from assess.db.models import User, Workspace
+from assess.domain.text import without_unstorable
 from assess.services import accounts, audit, privacy, questionnaires
-from assess.web.auth import consultant
+from assess.web.auth import PasswordChangeForm, consultant, renew_session
 from assess.web.database import catalog, db
+from assess.web.inputs import UNSTORABLE_MESSAGE
+from assess.web.limits import limiter
 
 bp = Blueprint("wsadmin", __name__, url_prefix="/w/settings")
 MAX_QUESTIONNAIRE_BYTES = 200_000
@@ -46,8 +50,8 @@ def questionnaires_page() -> str | Response | tuple[str, int]:
                 problems = [f"{filename}:1: " + _("the file is not UTF-8 text; save it as UTF-8")]
         if not problems:
             try:
-                loaded = questionnaires.import_questionnaire(db(), consultant().workspace_id, text, filename,
-                                                             consultant().id)
+                loaded = questionnaires.import_questionnaire(db(), catalog(), consultant().workspace_id, text,
+                                                             filename, consultant().id)
             except QuestionnaireError as error:
                 problems = [str(p) for p in error.problems]
             else:
@@ -59,50 +63,157 @@ def questionnaires_page() -> str | Response | tuple[str, int]:
 
 
 
-@bp.route("/tokens", methods=["GET", "POST"])
-def tokens() -> str:
+# Account problems in the visitor's language: AccountError.code -> message (details fill the placeholders).
+ACCOUNT_MESSAGES = {
+    "not_an_email": _l("“%(email)s” is not an e-mail address."),
+    "exists": _l("An account for %(email)s exists already."),
+    "name_too_long": _l("The name may have at most %(max)d characters."),
+    "password_too_short": _l("The password needs at least %(min)d characters."),
+    "password_too_long": _l("The password may have at most %(max)d characters."),
+    "wrong_password": _l("The current password is not correct."),
+    "last_admin": _l("%(email)s is the last active admin of this workspace. Make another account admin first."),
+    "token_name": _l("Please give the token a name of at most %(max)d characters."),
+}
+FIELD_LABELS = {"email": _l("E-mail"), "name": _l("Name"), "password": _l("Password"), "token_name": _l("Name")}
+
+
+def account_message(error: accounts.AccountError) -> str:
+    """What went wrong, translated."""
+    if error.code == "unstorable":
+        return f"{FIELD_LABELS.get(str(error.details.get('field')), '')}: {UNSTORABLE_MESSAGE}"
+    return str(ACCOUNT_MESSAGES[error.code] % error.details) if error.code in ACCOUNT_MESSAGES else str(error)
+
+
+def _shown_again(*names: str) -> dict[str, str]:
+    """What was typed into these fields, to fill the form again (without what cannot be stored)."""
+    return {name: without_unstorable(request.form.get(name, ""))[:300] for name in names}
+
+
+def _me() -> User:
     user = db().get(User, consultant().id)
     assert user is not None
-    secret = None
+    return user
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+def tokens() -> str | tuple[str, int]:
+    user = _me()
+    secret, error = None, None
     if request.method == "POST":
-        name = request.form.get("name", "").strip()
-        if not name or len(name) > 120:
-            abort(400)
-        secret = accounts.create_api_token(db(), user, name).secret
-    return render_template("workspace/tokens.html", tokens=accounts.api_tokens_of(db(), user), secret=secret)
+        try:
+            secret = accounts.create_api_token(db(), user, request.form.get("name", "")).secret
+        except accounts.AccountError as problem:
+            error = account_message(problem)
+    return render_template("workspace/tokens.html", tokens=accounts.api_tokens_of(db(), user), secret=secret,
+                           error=error, typed=_shown_again("name") if error else {}), 400 if error else 200
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
 def revoke_token(token_id: int) -> Response:
-    user = db().get(User, consultant().id)
-    assert user is not None
-    if not accounts.revoke_api_token(db(), user, token_id):
+    if not accounts.revoke_api_token(db(), _me(), token_id):
         abort(404)
     flash(_("The token no longer works."))
     return redirect(url_for("wsadmin.tokens"))
 
 
-@bp.route("/team", methods=["GET", "POST"])
-def team() -> str | tuple[str, int]:
-    _require_admin()
+@bp.route("/password", methods=["GET", "POST"])
+@limiter.limit("10 per minute;50 per hour", methods=["POST"])  # a borrowed session must not guess the password
+def password() -> str | Response | tuple[str, int]:
+    """The consultant's own password: the current one, the new one twice; every other session ends."""
+    form = PasswordChangeForm()
     error = None
+    if form.validate_on_submit():
+        user = _me()
+        try:
+            accounts.change_password(db(), user, form.current.data or "", form.new.data or "")
+        except accounts.AccountError as problem:
+            error = account_message(problem)
+        else:
+            renew_session(user)
+            flash(_("Your password is changed. Every other session of your account has ended."))
+            return redirect(url_for("wsadmin.password"))
+    failed = request.method == "POST"
+    return render_template("workspace/password.html", form=form, error=error), 400 if failed else 200
+
+
+@bp.route("/team", methods=["GET", "POST"])
+def team() -> str | Response | tuple[str, int]:
+    _require_admin()
     if request.method == "POST":
         try:
             accounts.create_user(db(), email=request.form.get("email", ""), password=request.form.get("password", ""),
                                  name=request.form.get("name", ""), workspace_id=consultant().workspace_id,
-                                 is_admin=request.form.get("is_admin") == "1")
-            flash(_("Account created. Give the password to the new consultant in person or by phone."))
+                                 is_admin=request.form.get("is_admin") == "1", actor=consultant())
         except accounts.AccountError as problem:
-            error = str(problem)
-    return _team_page(error=error)
+            return _team_page(error=account_message(problem), typed=_shown_again("email", "name", "is_admin"))
+        flash(_("Account created. Give the password to the new consultant in person or by phone."))
+        return redirect(url_for("wsadmin.team"))
+    return _team_page()
 
 
-def _team_page(*, error: str | None = None, retention_error: str | None = None) -> tuple[str, int]:
-    users = accounts.users_of(db(), consultant().workspace_id)
-    return render_template("workspace/team.html", users=users, error=error, workspace=_workspace(),
+def _member_or_404(user_id: int) -> User:
+    """An account of the admin's own workspace; any other id is unknown here."""
+    _require_admin()
+    user = accounts.user_in_workspace(db(), consultant().workspace_id, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.post("/team/<int:user_id>/deactivate")
+def deactivate(user_id: int) -> Response | tuple[str, int]:
+    user = _member_or_404(user_id)
+    try:
+        accounts.deactivate_user(db(), user, actor=consultant())
+    except accounts.AccountError as problem:
+        return _team_page(account_error=account_message(problem))
+    if user.id == consultant().id:  # their own sessions have ended, this one too
+        logout_user()
+        return redirect(url_for("auth.login"))
+    flash(_("%(email)s can no longer sign in; their sessions have ended and their API tokens stopped working.",
+            email=user.email))
+    return redirect(url_for("wsadmin.team"))
+
+
+@bp.post("/team/<int:user_id>/activate")
+def activate(user_id: int) -> Response:
+    user = _member_or_404(user_id)
+    accounts.activate_user(db(), user, actor=consultant())
+    flash(_("%(email)s can sign in again.", email=user.email))
+    return redirect(url_for("wsadmin.team"))
+
+
+@bp.post("/team/<int:user_id>/password")
+def reset_password(user_id: int) -> Response | tuple[str, int]:
+    user = _member_or_404(user_id)
+    try:
+        accounts.reset_password(db(), user, request.form.get("password", ""), actor=consultant())
+    except accounts.AccountError as problem:
+        return _team_page(account_error=account_message(problem))
+    if user.id == consultant().id:
+        renew_session(user)
+    flash(_("%(email)s has a new password and their sessions have ended. Give it to them in person or by phone.",
+            email=user.email))
+    return redirect(url_for("wsadmin.team"))
+
+
+@bp.post("/team/<int:user_id>/revoke-tokens")
+def revoke_tokens(user_id: int) -> Response:
+    user = _member_or_404(user_id)
+    count = accounts.revoke_api_tokens(db(), user, actor=consultant())
+    flash(_("API tokens of %(email)s revoked: %(count)d.", email=user.email, count=count))
+    return redirect(url_for("wsadmin.team"))
+
+
+def _team_page(*, error: str | None = None, typed: dict[str, str] | None = None, account_error: str | None = None,
+               retention_error: str | None = None) -> tuple[str, int]:
+    workspace_id = consultant().workspace_id
+    return render_template("workspace/team.html", users=accounts.users_of(db(), workspace_id),
+                           token_counts=accounts.active_token_counts(db(), workspace_id), me=consultant().id,
+                           error=error, typed=typed or {}, account_error=account_error, workspace=_workspace(),
                            retention_error=retention_error,
                            retention_range=(privacy.MIN_RETENTION_DAYS, privacy.MAX_RETENTION_DAYS)), (
-        400 if error or retention_error else 200)
+        400 if error or account_error or retention_error else 200)
 
 
 def _workspace() -> Workspace:
@@ -116,7 +227,8 @@ def retention() -> Response | tuple[str, int]:
     """How many days client data is kept after its last activity (`assess purge` deletes the rest)."""
     _require_admin()
     raw = request.form.get("retention_days", "").strip()
-    if not raw.isascii() or not raw.isdigit() or not privacy.MIN_RETENTION_DAYS <= int(raw) <= privacy.MAX_RETENTION_DAYS:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9) or not (
+            privacy.MIN_RETENTION_DAYS <= int(raw) <= privacy.MAX_RETENTION_DAYS):  # 5,000 digits: no int() at all
         return _team_page(retention_error=_("Please give a retention period between %(min)d and %(max)d days.",
                                             min=privacy.MIN_RETENTION_DAYS, max=privacy.MAX_RETENTION_DAYS))
     workspace = _workspace()
