@@ -1,7 +1,9 @@
 """A small byte cache shared by all workers through Redis when REDIS_URL is set, in memory otherwise.
 
 Used for rendered artefacts that are expensive and deterministic in their input
-(report charts, PDFs): keys are content hashes, so entries never go stale.
+(report charts, PDFs): keys are content hashes, so entries never go stale. An
+entry that shows client data carries tags (`assessment_tag`), so that deleting
+the data also deletes every artefact made of it (`forget`).
 """
 
 from __future__ import annotations
@@ -11,15 +13,27 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from typing import Protocol
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
+
+
+class CacheUnavailable(RuntimeError):
+    """The shared cache cannot be reached for something that must not be skipped (deleting copies of data)."""
 
 
 class Cache(Protocol):
     def get(self, key: str) -> bytes | None: ...
 
-    def set(self, key: str, value: bytes, ttl_seconds: int = 86_400) -> None: ...
+    def set(self, key: str, value: bytes, ttl_seconds: int = 86_400, tags: Iterable[str] = ()) -> None: ...
+
+    def forget(self, tags: Iterable[str]) -> int: ...
+
+
+def assessment_tag(assessment_id: int) -> str:
+    """The tag of every cached artefact that shows something of one assessment."""
+    return f"assessment:{assessment_id}"
 
 
 class MemoryCache:
@@ -27,6 +41,7 @@ class MemoryCache:
 
     def __init__(self, max_items: int = 256) -> None:
         self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._tagged: dict[str, set[str]] = {}
         self._max = max_items
         self._lock = threading.Lock()
 
@@ -37,12 +52,20 @@ class MemoryCache:
                 self._items.move_to_end(key)
             return value
 
-    def set(self, key: str, value: bytes, ttl_seconds: int = 86_400) -> None:
+    def set(self, key: str, value: bytes, ttl_seconds: int = 86_400, tags: Iterable[str] = ()) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
+            for tag in tags:
+                self._tagged.setdefault(tag, set()).add(key)
             while len(self._items) > self._max:
                 self._items.popitem(last=False)
+
+    def forget(self, tags: Iterable[str]) -> int:
+        """Drop every entry set with any of `tags`; return how many there were."""
+        with self._lock:
+            keys = set().union(*(self._tagged.pop(tag, set()) for tag in tags))
+            return sum(1 for key in keys if self._items.pop(key, None) is not None)
 
 
 class RedisCache:
@@ -62,11 +85,38 @@ class RedisCache:
             return None
         return value if isinstance(value, bytes) else None
 
-    def set(self, key: str, value: bytes, ttl_seconds: int = 86_400) -> None:
+    def set(self, key: str, value: bytes, ttl_seconds: int = 86_400, tags: Iterable[str] = ()) -> None:
         try:
-            self._redis.set(self._prefix + key, value, ex=ttl_seconds)
+            pipe = self._redis.pipeline()
+            pipe.set(self._prefix + key, value, ex=ttl_seconds)
+            for tag in tags:  # a set of the keys per tag, living as long as its longest-lived entry
+                pipe.sadd(self._tag_key(tag), key)
+                pipe.expire(self._tag_key(tag), ttl_seconds, gt=True)
+                pipe.expire(self._tag_key(tag), ttl_seconds, nx=True)
+            pipe.execute()
         except Exception as error:
             log.warning("redis cache unavailable: %s", type(error).__name__)
+
+    def forget(self, tags: Iterable[str]) -> int:
+        """Delete every entry set with any of `tags`; return how many there were. Raises when Redis is down:
+        a deletion must not pretend the copies are gone."""
+        from redis.exceptions import RedisError
+
+        deleted = 0
+        try:
+            for tag in tags:
+                found: Any = self._redis.smembers(self._tag_key(tag))  # a set (the client is synchronous)
+                members = [m.decode() if isinstance(m, bytes) else str(m) for m in found]
+                if members:
+                    count: Any = self._redis.delete(*(self._prefix + m for m in members))
+                    deleted += int(count)
+                self._redis.delete(self._tag_key(tag))
+        except RedisError as error:
+            raise CacheUnavailable(f"the shared cache (Redis) cannot be reached: {type(error).__name__}") from None
+        return deleted
+
+    def _tag_key(self, tag: str) -> str:
+        return f"{self._prefix}tag:{tag}"
 
 
 _shared: Cache | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from pathlib import Path
@@ -13,11 +14,12 @@ from assess.catalog.checks import semantic_problems
 from assess.catalog.schema import QuestionnaireSpec
 from assess.catalog.shape import shape_problems
 from assess.catalog.source import Problem, read_yaml
-from assess.domain.questionnaire import Questionnaire
+from assess.domain.questionnaire import Questionnaire, QuestionnaireRef
 
 DEFAULT_QUESTIONNAIRE = "digital-readiness"
 
-__all__ = ["Catalog", "Problem", "QuestionnaireError", "default_directory", "load_questionnaire", "parse_questionnaire"]
+__all__ = ["Catalog", "Problem", "QuestionnaireError", "default_directory", "digest_of", "load_questionnaire",
+           "parse_questionnaire"]
 
 
 class QuestionnaireError(Exception):
@@ -28,10 +30,16 @@ class QuestionnaireError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def parse_questionnaire(text: str, file: str, *, trusted: bool = False) -> Questionnaire:
+def digest_of(text: str) -> str:
+    """The content hash that tells two questionnaire files apart (part of every questionnaire reference)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def parse_questionnaire(text: str, file: str, *, trusted: bool = False, workspace_id: int | None = None) -> Questionnaire:
     """Validate YAML `text` (named `file` in messages) and build the questionnaire.
 
     `trusted`: the text comes from the operator (the catalog directory), not an upload; see read_yaml.
+    `workspace_id`: the workspace whose own questionnaire this is (None: shipped).
     """
     data, source, problems = read_yaml(text, file, trusted=trusted)
     if not problems and not isinstance(data, dict):
@@ -47,7 +55,7 @@ def parse_questionnaire(text: str, file: str, *, trusted: bool = False) -> Quest
     if problems or spec is None:
         unique = list(dict.fromkeys(problems))
         raise QuestionnaireError(sorted(unique, key=lambda p: p.line))
-    return build_questionnaire(spec, file)
+    return build_questionnaire(spec, file, digest=digest_of(text), workspace_id=workspace_id)
 
 
 def load_questionnaire(path: str | os.PathLike[str], *, trusted: bool = False) -> Questionnaire:
@@ -68,18 +76,46 @@ def default_directory() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "questionnaires"
 
 
-def _version_key(version: str) -> tuple[tuple[int, str], ...]:
+def version_key(version: str) -> tuple[tuple[int, str], ...]:
     # isascii: "²" is a digit to str.isdigit() but not to int()
     return tuple((int(p), "") if p.isascii() and p.isdigit() else (-1, p) for p in version.replace("-", ".").split("."))
 
 
 class Catalog:
-    """Questionnaires loaded once from a directory, by id and version."""
+    """The shipped questionnaires, loaded once from a directory by id and version, and the workspaces'
+    own ones, parsed once per content. One per app (app.extensions), never a module global.
+    """
 
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
         self.directory = Path(directory) if directory is not None else default_directory()
         self._by_key: dict[tuple[str, str], Questionnaire] | None = None
         self._lock = threading.Lock()
+        self._parsed: dict[tuple[int, str], Questionnaire] = {}
+        self._parsed_lock = threading.Lock()
+
+    def parsed(self, workspace_id: int, text: str, file: str) -> Questionnaire:
+        """A workspace's own questionnaire from its stored text, parsed once per (workspace, content)."""
+        key = (workspace_id, digest_of(text))
+        with self._parsed_lock:
+            found = self._parsed.get(key)
+        if found is None:
+            found = parse_questionnaire(text, file, workspace_id=workspace_id)
+            with self._parsed_lock:
+                self._parsed[key] = found  # stored text never changes, and the key is its hash
+        return found
+
+    def known(self, ref: QuestionnaireRef) -> Questionnaire | None:
+        """The questionnaire `ref` names if this process has it in memory (no database needed), else None."""
+        if ref.workspace_id is None:
+            found = self._load().get((ref.id, ref.version))
+        else:
+            with self._parsed_lock:
+                found = self._parsed.get((ref.workspace_id, ref.digest))
+        return found if found is not None and found.ref == ref else None
+
+    def has(self, questionnaire_id: str, version: str) -> bool:
+        """Whether the installation ships this id and version."""
+        return (questionnaire_id, version) in self._load()
 
     def _load(self) -> dict[tuple[str, str], Questionnaire]:
         with self._lock:
@@ -100,7 +136,7 @@ class Catalog:
         latest: dict[str, Questionnaire] = {}
         for questionnaire in self._load().values():
             current = latest.get(questionnaire.id)
-            if current is None or _version_key(questionnaire.version) > _version_key(current.version):
+            if current is None or version_key(questionnaire.version) > version_key(current.version):
                 latest[questionnaire.id] = questionnaire
         return sorted(latest.values(), key=lambda q: q.id)
 

@@ -64,7 +64,8 @@ def _rule(spec: RuleSpec, languages: tuple[str, ...]) -> Rule:
     )
 
 
-def build_questionnaire(spec: QuestionnaireSpec, source: str) -> Questionnaire:
+def build_questionnaire(spec: QuestionnaireSpec, source: str, *, digest: str = "",
+                        workspace_id: int | None = None) -> Questionnaire:
     """Turn a spec that passed every check into domain objects."""
     languages = tuple(spec.languages)
     dimensions = tuple(
@@ -101,4 +102,6 @@ def build_questionnaire(spec: QuestionnaireSpec, source: str) -> Questionnaire:
         scoring=ScoringSettings(spec.scoring.min_coverage, spec.scoring.max_na_share),
         estimated_minutes=spec.estimated_minutes,
         source=source,
+        digest=digest,
+        workspace_id=workspace_id,
     )

@@ -167,6 +167,25 @@ class AssessmentScore(SQLModel, table=True):
     score: float
 
 
+class PeerAggregate(SQLModel, table=True):
+    """One workspace's contribution to a peer group: its organisations' latest stored scores, summed per dimension.
+
+    Recomputed for the workspace and group whenever one of its assessment scores
+    changes, so a results page reads a few rows per group instead of every peer.
+    """
+
+    __tablename__ = "peer_aggregate"
+
+    questionnaire_id: str = Field(max_length=80, primary_key=True)
+    grouping: str = Field(max_length=20, primary_key=True)  # "industry" | "size"
+    value: str = Field(max_length=40, primary_key=True)
+    workspace_id: int = Field(sa_column=Column(Integer, ForeignKey("workspace.id", ondelete="CASCADE"),
+                                               primary_key=True))
+    dimension_id: str = Field(max_length=80, primary_key=True)
+    organisations: int
+    total: float
+
+
 class AuditEntry(SQLModel, table=True):
     """Who read or exported what, and when. Never answers, comments, tokens or passwords."""
 

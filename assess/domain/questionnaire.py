@@ -128,6 +128,25 @@ class ScoringSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionnaireRef:
+    """Exactly one questionnaire: where it comes from, id, version and the hash of its text.
+
+    The only key of every cache of questionnaire-derived things and of an
+    assessment's pin: two workspaces may use the same id and version with
+    different texts, and neither may ever see the other's.
+    """
+
+    workspace_id: int | None  # None: shipped with the installation; else the workspace that uploaded it
+    id: str
+    version: str
+    digest: str  # sha256 of the questionnaire's file text
+
+    @property
+    def shipped(self) -> bool:
+        return self.workspace_id is None
+
+
+@dataclass(frozen=True, slots=True)
 class Questionnaire:
     id: str
     version: str
@@ -140,6 +159,8 @@ class Questionnaire:
     scoring: ScoringSettings = ScoringSettings()
     estimated_minutes: int | None = None
     source: str = ""
+    digest: str = ""  # sha256 of the file text it was built from
+    workspace_id: int | None = None  # None: shipped; else the workspace whose own questionnaire this is
     _questions: Mapping[str, Question] = field(init=False, repr=False, compare=False)
     _dimensions: Mapping[str, Dimension] = field(init=False, repr=False, compare=False)
     _measures: Mapping[str, Measure] = field(init=False, repr=False, compare=False)
@@ -153,6 +174,10 @@ class Questionnaire:
     @property
     def key(self) -> tuple[str, str]:
         return (self.id, self.version)
+
+    @property
+    def ref(self) -> QuestionnaireRef:
+        return QuestionnaireRef(self.workspace_id, self.id, self.version, self.digest)
 
     def questions(self) -> Iterator[Question]:
         """Iterate over all questions in questionnaire order."""

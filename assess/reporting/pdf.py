@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from assess.cache import content_key, shared_cache
+from assess.cache import assessment_tag, content_key, shared_cache
 from assess.reporting.charts import CHARTS, Figure, charts_for
 from assess.reporting.compose import compose, frame_html, print_sections, sections
 from assess.reporting.fetcher import CHART_SCHEME, ReportFetcher
@@ -56,7 +56,8 @@ def start_charts(context: dict[str, Any]) -> dict[str, Future[str]]:
     gettext = translations(context["lang"]).gettext
     names = sorted(charts_for(context), key=lambda name: _CHART_ORDER.index(name) if name in _CHART_ORDER else 99)
     figures = {name: _print_style(CHARTS[name](context, gettext)) for name in names}
-    return {name: _exporter.submit(figure_svg, figure, CHART_WIDTH) for name, figure in figures.items()}
+    tags = cache_tags(context)
+    return {name: _exporter.submit(figure_svg, figure, CHART_WIDTH, None, tags) for name, figure in figures.items()}
 
 
 def chart_svgs(context: dict[str, Any]) -> dict[str, str]:
@@ -97,8 +98,14 @@ def render_pdf(context: dict[str, Any], *, one_off: bool = False) -> bytes:
     if cached is not None:
         return cached
     pdf = render_report(context, one_off=one_off).pdf
-    shared_cache().set(key, pdf, ttl_seconds=86_400)
+    shared_cache().set(key, pdf, ttl_seconds=86_400, tags=cache_tags(context))
     return pdf
+
+
+def cache_tags(context: Mapping[str, Any]) -> tuple[str, ...]:
+    """The tags of what a report shows: its assessment (every report context of the app names it)."""
+    assessment_id = context.get("assessment_id")
+    return (assessment_tag(assessment_id),) if isinstance(assessment_id, int) else ()
 
 
 @lru_cache(maxsize=1)

@@ -14,11 +14,10 @@ import os
 import shutil
 import threading
 from concurrent.futures import Future
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assess.cache import content_key, shared_cache
+from assess.cache import content_key, shared_cache, use_cache
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -164,29 +163,33 @@ def start_server() -> None:
     _server.start()
 
 
-@lru_cache(maxsize=256)
-def _svg_of_json(figure_json: str, width: int, height: int) -> str:
-    # Shared between workers (Redis when REDIS_URL is set): a chart is exported once per content.
+def _svg_of_json(figure_json: str, width: int, height: int, tags: tuple[str, ...]) -> str:
+    # Shared between workers (Redis when REDIS_URL is set): a chart is exported once per content. No
+    # in-process copy besides: deleting an assessment must be able to delete its charts (the tags).
     key = content_key("chart-svg", figure_json, str(width), str(height))
     cached = shared_cache().get(key)
     if cached is not None:
         return cached.decode("utf-8")
     svg = _server.svg(json.loads(figure_json), width, height)
-    shared_cache().set(key, svg, ttl_seconds=7 * 86_400)
+    shared_cache().set(key, svg, ttl_seconds=7 * 86_400, tags=tags)
     return svg.decode("utf-8")
 
 
-def figure_svg(figure: go.Figure | dict[str, Any], width: int, height: int | None = None) -> str:
-    """`figure` (a plotly Figure or its JSON dict) as an SVG document, `width` x `height` CSS pixels."""
+def figure_svg(figure: go.Figure | dict[str, Any], width: int, height: int | None = None,
+               tags: tuple[str, ...] = ()) -> str:
+    """`figure` (a plotly Figure or its JSON dict) as an SVG document, `width` x `height` CSS pixels.
+
+    `tags`: what the chart shows (see assess.cache.assessment_tag), so that its cached copy can be deleted with it.
+    """
     if isinstance(figure, dict):
         figure_json = json.dumps(figure, sort_keys=True)
         size = height or figure.get("layout", {}).get("height") or 450
     else:
         figure_json = figure.to_json()
         size = height or figure.layout.height or 450
-    return _svg_of_json(figure_json, width, int(size))
+    return _svg_of_json(figure_json, width, int(size), tags)
 
 
 def cache_clear() -> None:
-    """Forget cached charts (tests, benchmarks)."""
-    _svg_of_json.cache_clear()
+    """Forget cached charts and reports of this process (benchmarks; a shared Redis cache is left alone)."""
+    use_cache(None)

@@ -1,24 +1,21 @@
-"""Results across respondents: progress, the aggregate evaluation, consensus, follow-ups, peers."""
+"""Results across respondents: progress, the aggregate evaluation, consensus, follow-ups (peers: peers.py)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, select
 
 from assess.catalog import Catalog
 from assess.db import repo
-from assess.db.models import Assessment, Consensus, Organisation, Respondent, utcnow
+from assess.db.models import Assessment, Consensus, Respondent, utcnow
 from assess.domain.answers import Response
 from assess.domain.evaluation import Evaluation, evaluate
 from assess.domain.questionnaire import Questionnaire
-from assess.services import questionnaires
-from assess.services.assessments import to_response
+from assess.services import peers, questionnaires
 from assess.services.clients import respondents_of
-
-PEER_MINIMUM = 5  # never show a peer group smaller than this, so nobody can be singled out
+from assess.services.responses import to_response
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +50,12 @@ def consensus_of(session: Session, assessment_id: int) -> dict[str, Consensus]:
     return {row.question_id: row for row in session.exec(query)}
 
 
-def record_consensus(session: Session, questionnaire: Questionnaire, assessment_id: int, question_id: str,
+def record_consensus(session: Session, catalog: Catalog, assessment: Assessment, question_id: str,
                      level: int | None, note: str, user_id: int | None) -> None:
-    """Set (or with level None, clear) the agreed level of one question."""
+    """Set (or with level None, clear) the agreed level of one question; the result of record follows."""
+    assert assessment.id is not None
+    assessment_id = assessment.id
+    questionnaire = questionnaires.for_assessment(session, catalog, assessment)
     if not questionnaire.has_question(question_id):
         raise ValueError(f"unknown question '{question_id}'")
     if level is not None and (isinstance(level, bool) or not 1 <= level <= 5):
@@ -65,11 +65,12 @@ def record_consensus(session: Session, questionnaire: Questionnaire, assessment_
         if existing is not None:
             session.delete(existing)
             session.flush()
-        return
-    row = existing or Consensus(assessment_id=assessment_id, question_id=question_id, level=level)
-    row.level, row.note, row.decided_by, row.updated_at = level, note.strip()[:2000], user_id, utcnow()
-    session.add(row)
-    session.flush()
+    else:
+        row = existing or Consensus(assessment_id=assessment_id, question_id=question_id, level=level)
+        row.level, row.note, row.decided_by, row.updated_at = level, note.strip()[:2000], user_id, utcnow()
+        session.add(row)
+        session.flush()
+    peers.refresh(session, catalog, assessment_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,46 +94,6 @@ def evaluate_assessment(session: Session, catalog: Catalog, assessment: Assessme
     if previous_row is not None:
         previous = evaluate_assessment(session, catalog, previous_row).evaluation
     return AssessmentResult(evaluation, found, previous, previous_row)
-
-
-@dataclass(frozen=True, slots=True)
-class PeerGroup:
-    label: str  # "industry" or "size"
-    organisations: int
-    scores: dict[str, float]  # dimension id -> mean of the peers' dimension scores
-
-
-def peer_groups(session: Session, catalog: Catalog, assessment: Assessment, organisation: Organisation) -> list[PeerGroup]:
-    """Mean dimension scores of other organisations of the same industry or size (5 or more, never named).
-
-    Each peer organisation counts once, with its latest assessment of the same questionnaire.
-    """
-    groups = []
-    for label, column, value in (("industry", Organisation.industry, organisation.industry),
-                                 ("size", Organisation.size, organisation.size)):
-        latest = (
-            select(Assessment.organisation_id, func.max(Assessment.id).label("assessment_id"))
-            .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
-            .where(column == value, Organisation.id != organisation.id,
-                   Assessment.questionnaire_id == assessment.questionnaire_id)
-            .group_by(col(Assessment.organisation_id))
-        )
-        rows = session.exec(latest).all()
-        if len(rows) < PEER_MINIMUM:
-            continue
-        scores: dict[str, list[float]] = {}
-        for _, peer_assessment_id in rows:
-            peer = session.get(Assessment, peer_assessment_id)
-            if peer is None:
-                continue
-            card = evaluate_assessment(session, catalog, peer).evaluation.card
-            for d in card.dimensions:
-                if d.score is not None:
-                    scores.setdefault(d.dimension_id, []).append(d.score)
-        counted = {k: v for k, v in scores.items() if len(v) >= PEER_MINIMUM}
-        if counted:
-            groups.append(PeerGroup(label, len(rows), {k: math.fsum(v) / len(v) for k, v in counted.items()}))
-    return groups
 
 
 def follow_ups(session: Session, assessment_id: int) -> Sequence[Assessment]:

@@ -12,10 +12,11 @@ from assess.catalog import Catalog
 from assess.db import repo
 from assess.db.models import Assessment, Organisation, Respondent, utcnow
 from assess.db.repo import StoredAnswer
-from assess.domain.answers import Answer, Response, parse_value
+from assess.domain.answers import Response
 from assess.domain.evaluation import Evaluation, evaluate
 from assess.domain.questionnaire import Questionnaire
-from assess.services import questionnaires
+from assess.services import peers, questionnaires
+from assess.services.responses import to_response
 
 INDUSTRIES = (
     "automotive", "manufacturing", "retail", "telecom", "energy", "finance", "logistics",
@@ -48,8 +49,8 @@ def start_self_assessment(
     org = Organisation(name=organisation.strip(), industry=industry, size=size)
     repo.add(session, org)
     assert org.id is not None
-    assessment = Assessment(organisation_id=org.id, questionnaire_id=questionnaire.id,
-                            questionnaire_version=questionnaire.version, title=questionnaire.title.get(language))
+    assessment = Assessment(organisation_id=org.id, **questionnaires.pin_fields(questionnaire),
+                            title=questionnaire.title.get(language))
     repo.add(session, assessment)
     assert assessment.id is not None
     token = secrets.token_urlsafe(24)
@@ -64,40 +65,35 @@ def questionnaire_of(session: Session, catalog: Catalog, assessment: Assessment)
     return questionnaires.for_assessment(session, catalog, assessment)
 
 
-_VALUES: dict[str | None, int | str | None] = {v: parse_value(v) for v in ("1", "2", "3", "4", "5", "dont_know", "na")}
-
-
-def to_response(respondent: Respondent, rows: Sequence[StoredAnswer]) -> Response:
-    """Stored rows as a domain Response (comment-only rows count as unanswered)."""
-    answers = {}
-    for row in rows:
-        value = _VALUES.get(row.value)
-        if value is not None:
-            answers[row.question_id] = Answer(value, comment=row.comment, reason=row.reason)
-    return Response(answers, role=respondent.role, name=respondent.name, respondent_id=str(respondent.id))
-
-
 def saved_answers(session: Session, respondent: Respondent) -> dict[str, StoredAnswer]:
     assert respondent.id is not None
     return {row.question_id: row for row in repo.answers_of(session, [respondent.id])[respondent.id]}
 
 
-def save_page(session: Session, respondent: Respondent, changes: Sequence[PageChange], page: int) -> int:
-    """Store the questions the respondent changed on `page`; leave every other answer alone."""
+def save_answers(session: Session, catalog: Catalog, respondent: Respondent, changes: Sequence[PageChange], *,
+                 page: int | None = None) -> int:
+    """Store the questions a respondent changed (from a survey page, or sent through the API); leave every other
+    answer alone. `page`: where the respondent resumes next time (None: unchanged).
+    """
     assert respondent.id is not None
     count = repo.upsert_answers(session, respondent.id, [(c.question_id, c.value, c.comment, c.reason) for c in changes])
-    respondent.current_page = page
+    if page is not None:
+        respondent.current_page = page
     respondent.updated_at = utcnow()
     session.add(respondent)
     session.flush()
+    if respondent.finished_at is not None and count:
+        peers.refresh(session, catalog, respondent.assessment_id)  # a finished respondent's change moves the result
     return count
 
 
-def finish(session: Session, respondent: Respondent) -> None:
+def finish(session: Session, catalog: Catalog, respondent: Respondent) -> None:
+    """Mark the respondent finished: their answers now count in the assessment's result of record."""
     if respondent.finished_at is None:
         respondent.finished_at = utcnow()
         session.add(respondent)
         session.flush()
+        peers.refresh(session, catalog, respondent.assessment_id)
 
 
 def evaluate_respondent(

@@ -66,14 +66,14 @@ def create_assessment(
     org = organisation(session, workspace_id, organisation_id)
     if org is None or org.id is None:
         raise ClientError("unknown organisation")
-    questionnaire = questionnaires.resolve(session, catalog, workspace_id, questionnaire_id, version)
+    questionnaire = questionnaires.choose(session, catalog, workspace_id, questionnaire_id, version)
     clean_targets = check_targets(questionnaire, targets or {})
     if previous_id is not None:
         previous = assessment(session, workspace_id, previous_id)
         if previous is None or previous[1].id != org.id:
             raise ClientError("a follow-up must continue an earlier assessment of the same client")
     row = Assessment(
-        organisation_id=org.id, questionnaire_id=questionnaire.id, questionnaire_version=questionnaire.version,
+        organisation_id=org.id, **questionnaires.pin_fields(questionnaire),
         title=title.strip() or questionnaire.title.get(questionnaire.languages[0]),
         targets=clean_targets or None, deadline=deadline, previous_id=previous_id, created_by=user_id,
     )

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from assess.catalog import Catalog
 from assess.db import repo
 from assess.db.models import Assessment, Organisation, Respondent, utcnow
+from assess.services import questionnaires
 from assess.services.answer_files import parse_answer_data
 
 DEMO_FILE = Path(__file__).resolve().parent.parent.parent / "examples" / "strong-channels-weak-processes.json"
@@ -32,8 +33,8 @@ def seed_demo(session: Session, catalog: Catalog, secret_key: str) -> str:
     org = Organisation(name=parsed.organisation or "Demo", industry="automotive", size="50-249")
     repo.add(session, org)
     assert org.id is not None
-    assessment = Assessment(organisation_id=org.id, questionnaire_id=questionnaire.id,
-                            questionnaire_version=questionnaire.version, title=questionnaire.title.get("de"))
+    assessment = Assessment(organisation_id=org.id, **questionnaires.pin_fields(questionnaire),
+                            title=questionnaire.title.get("de"))
     repo.add(session, assessment)
     assert assessment.id is not None
     respondent = Respondent(assessment_id=assessment.id, token_hash=repo.token_hash(token), role="executive",

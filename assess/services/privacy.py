@@ -16,11 +16,24 @@ from typing import Any
 
 from sqlalchemy import delete, func, update
 from sqlalchemy import select as columns
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from assess.cache import assessment_tag, shared_cache
 from assess.catalog import Catalog
-from assess.db.models import AnswerRow, Assessment, AuditEntry, Consensus, Organisation, Respondent, Workspace, utcnow
-from assess.services import questionnaires
+from assess.db.models import (
+    AnswerRow,
+    Assessment,
+    AssessmentScore,
+    AuditEntry,
+    Consensus,
+    Organisation,
+    Respondent,
+    Workspace,
+    utcnow,
+)
+from assess.db.session import after_commit, checkpoint
+from assess.services import peers, questionnaires
 from assess.services.audit import Actor
 
 EXPORT_FORMAT = "assess-respondent-export"
@@ -60,9 +73,27 @@ def _delete(session: Session, model: Any, column: Any, ids: Collection[int]) -> 
     return int(result.rowcount or 0)
 
 
+def forget_artefacts(session: Session, assessment_ids: Collection[int]) -> None:
+    """Delete every cached chart and PDF that shows these assessments, now and again after the commit.
+
+    Now, so that a cache that cannot be reached stops the deletion (it raises; the caller
+    rolls back) instead of keeping copies of deleted data; after the commit, for a report
+    rendered in the meantime. SQLite also checkpoints then, so the data leaves its -wal file.
+    """
+    tags = [assessment_tag(a) for a in assessment_ids]
+    shared_cache().forget(tags)
+    engine = session.get_bind()
+    after_commit(session, lambda: shared_cache().forget(tags))
+    if isinstance(engine, Engine):
+        after_commit(session, lambda: checkpoint(engine))
+
+
 def delete_respondents(session: Session, ids: Collection[int]) -> Counter[str]:
     """Delete respondents with their answers; return the number of rows per table."""
     counts: Counter[str] = Counter()
+    if ids:
+        assessments = session.exec(select(Respondent.assessment_id).where(col(Respondent.id).in_(list(ids)))).all()
+        forget_artefacts(session, set(assessments))
     counts["answer"] += _delete(session, AnswerRow, col(AnswerRow.respondent_id), ids)
     counts["respondent"] += _delete(session, Respondent, col(Respondent.id), ids)
     _forget(session)
@@ -73,13 +104,18 @@ def delete_assessments(session: Session, ids: Collection[int]) -> Counter[str]:
     """Delete assessments with their respondents, answers and consensus."""
     if not ids:
         return Counter()
+    organisations = session.exec(select(Assessment.organisation_id).where(col(Assessment.id).in_(list(ids)))).all()
+    groups = peers.group_keys(session, list(set(organisations)))  # peer groups these assessments counted in
+    forget_artefacts(session, ids)
     respondents = session.exec(select(Respondent.id).where(col(Respondent.assessment_id).in_(list(ids)))).all()
     counts = delete_respondents(session, [r for r in respondents if r is not None])
     counts["consensus"] += _delete(session, Consensus, col(Consensus.assessment_id), ids)
+    counts["assessment_score"] += _delete(session, AssessmentScore, col(AssessmentScore.assessment_id), ids)
     # A follow-up of a deleted assessment stays, without its link to the deleted one.
     session.execute(update(Assessment).where(col(Assessment.previous_id).in_(list(ids)))
                     .values(previous_id=None).execution_options(synchronize_session=False))
     counts["assessment"] += _delete(session, Assessment, col(Assessment.id), ids)
+    peers.refresh_groups(session, groups)
     _forget(session)
     return counts
 
@@ -101,11 +137,12 @@ def _forget(session: Session) -> None:
     session.expunge_all()
 
 
-def delete_respondent(session: Session, actor: Actor, respondent: Respondent) -> Counter[str]:
-    """Delete one respondent (their answers leave every aggregate) and note it in the audit log."""
+def delete_respondent(session: Session, catalog: Catalog, actor: Actor, respondent: Respondent) -> Counter[str]:
+    """Delete one respondent (their answers leave every aggregate, peer figures included) and note it in the audit log."""
     assert respondent.id is not None
-    respondent_id = respondent.id
+    respondent_id, assessment_id = respondent.id, respondent.assessment_id
     counts = delete_respondents(session, [respondent_id])
+    peers.refresh(session, catalog, assessment_id)
     _audit(session, actor, "delete", "respondent", respondent_id)
     return counts
 

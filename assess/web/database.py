@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Flask, Response, current_app, g
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 
 from assess.catalog import Catalog
@@ -22,6 +25,10 @@ def init_database(app: Flask, engine: Engine) -> None:
                     session.commit()
                 else:
                     session.rollback()
+            except (OperationalError, InterfaceError) as error:  # the database went away while committing
+                with contextlib.suppress(Exception):  # the connection may be gone: nothing to roll back then
+                    session.rollback()
+                return app.make_response(app.handle_user_exception(error))  # the 503 of errors.py / the survey
             finally:
                 session.close()
         return response

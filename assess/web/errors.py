@@ -5,9 +5,15 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from assess.cache import CacheUnavailable
 from assess.web import redact
+
+# The database (or the cache a deletion must reach) cannot be reached: a 503, retried, never a 500.
+UNAVAILABLE = (OperationalError, InterfaceError, CacheUnavailable)
+RETRY_AFTER = "30"
 
 
 def _titles() -> dict[int, tuple[str, str]]:
@@ -20,6 +26,8 @@ def _titles() -> dict[int, tuple[str, str]]:
         422: (_("Please check your input"), _("Some answers need a correction.")),
         429: (_("Too many requests"), _("Please wait a moment and try again.")),
         500: (_("Something went wrong"), _("An unexpected error occurred. Your saved answers are safe. Please try again.")),
+        503: (_("Briefly unavailable"), _("The service is briefly unavailable. Nothing was changed; what you saved before "
+                                          "is safe. Please try again in a moment.")),
     }
 
 
@@ -48,6 +56,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:
         return render_error(error.code or 500)
+
+    for kind in UNAVAILABLE:
+        @app.errorhandler(kind)
+        def _unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
+            app.logger.warning("unavailable: %s on %s %s", type(error).__name__, request.method, request.path)
+            return (*render_error(503), {"Retry-After": RETRY_AFTER})
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[str, int]:

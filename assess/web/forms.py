@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -16,8 +17,9 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from assess.domain.answers import DONT_KNOW, MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, NOT_APPLICABLE, ROLES
 from assess.domain.levels import LEVEL_NAMES
-from assess.domain.questionnaire import Dimension, Question, Questionnaire
+from assess.domain.questionnaire import Dimension, Question, Questionnaire, QuestionnaireRef
 from assess.services.assessments import INDUSTRIES, SIZES
+from assess.web.inputs import StorableText
 
 INDUSTRY_LABELS = {
     "automotive": _l("Automotive trade and workshops"), "manufacturing": _l("Manufacturing"),
@@ -38,7 +40,7 @@ LANGUAGE_LABELS = {"de": "Deutsch", "en": "English"}
 
 
 class StartForm(FlaskForm):
-    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
+    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200), StorableText()])
     industry = SelectField(_l("Industry"), choices=[SelectChoice(k, INDUSTRY_LABELS[k]) for k in INDUSTRIES])
     size = SelectField(_l("Size"), choices=[SelectChoice(k, SIZE_LABELS[k]) for k in SIZES])
     role = SelectField(_l("Your role"), choices=[SelectChoice(k, ROLE_LABELS[k]) for k in ROLES])
@@ -85,8 +87,9 @@ def _level_question(question: Question, lang: str) -> dict[str, Field]:
     return {
         names["q"]: RadioField(question.text.get(lang), choices=level_choices(question, lang), validators=[Optional()],
                                validate_choice=True),
-        names["c"]: TextAreaField(_l("Comment (optional)"), validators=[TextLength(MAX_COMMENT_LENGTH)]),
-        names["r"]: StringField(_l("Why does this not apply?"), validators=[Length(max=MAX_REASON_LENGTH)]),
+        names["c"]: TextAreaField(_l("Comment (optional)"), validators=[TextLength(MAX_COMMENT_LENGTH), StorableText()]),
+        names["r"]: StringField(_l("Why does this not apply?"), validators=[Length(max=MAX_REASON_LENGTH),
+                                                                             StorableText()]),
         names["s"]: HiddenField(),
     }
 
@@ -95,18 +98,25 @@ def _level_question(question: Question, lang: str) -> dict[str, Field]:
 FIELD_BUILDERS: Mapping[str, Callable[[Question, str], dict[str, Field]]] = {"level": _level_question}
 
 
-_FORM_CLASSES: dict[tuple[str, str, str, str], type[FlaskForm]] = {}
+PageKey = tuple[QuestionnaireRef, str, str]  # questionnaire, dimension id, language
+
+
+def app_cache(name: str) -> dict[Any, Any]:
+    """A cache that lives on the app (never a module global), keyed by the caller; see PageKey."""
+    cache: dict[Any, Any] = current_app.extensions.setdefault(f"assess.cache.{name}", {})
+    return cache
 
 
 def page_form_class(questionnaire: Questionnaire, dimension: Dimension, lang: str) -> type[FlaskForm]:
-    """A form class for one dimension's page, built once per questionnaire version and language."""
-    key = (*questionnaire.key, dimension.id, lang)
-    form_class = _FORM_CLASSES.get(key)
+    """A form class for one dimension's page, built once per questionnaire (its full reference) and language."""
+    cache: dict[PageKey, type[FlaskForm]] = app_cache("page_forms")
+    key = (questionnaire.ref, dimension.id, lang)
+    form_class = cache.get(key)
     if form_class is None:
         attrs: dict[str, Any] = {"rid": HiddenField()}
         for question in dimension.questions:
             attrs.update(FIELD_BUILDERS["level"](question, lang))
-        form_class = _FORM_CLASSES[key] = type("PageForm", (FlaskForm,), attrs)
+        form_class = cache[key] = type("PageForm", (FlaskForm,), attrs)
     return form_class
 
 
@@ -119,13 +129,11 @@ class ChoiceMarkup:
     checked_html: Markup
 
 
-_CHOICES: dict[tuple[str, str, str, str], dict[str, list[ChoiceMarkup]]] = {}
-
-
 def choice_markup(questionnaire: Questionnaire, dimension: Dimension, lang: str) -> dict[str, list[ChoiceMarkup]]:
     """Pre-rendered radio buttons per question of a page (the page's hot path)."""
-    key = (*questionnaire.key, dimension.id, lang)
-    cached = _CHOICES.get(key)
+    cache: dict[PageKey, dict[str, list[ChoiceMarkup]]] = app_cache("page_choices")
+    key = (questionnaire.ref, dimension.id, lang)
+    cached = cache.get(key)
     if cached is None:
         cached = {}
         for question in dimension.questions:
@@ -139,12 +147,12 @@ def choice_markup(questionnaire: Questionnaire, dimension: Dimension, lang: str)
                 items.append(ChoiceMarkup(choice.value, Markup(parts[0] + parts[1]),
                                           Markup(parts[0] + " checked" + parts[1])))
             cached[question.id] = items
-        _CHOICES[key] = cached
+        cache[key] = cached
     return cached
 
 
 def allowed_keys(dimension: Dimension) -> set[str]:
-    keys = {"csrf_token", "rid", "nav"}
+    keys = {"csrf_token", "rid", "qref", "nav"}
     for question in dimension.questions:
         keys.update(field_names(question.id).values())
     return keys

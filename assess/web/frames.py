@@ -11,21 +11,31 @@ as a frame, `v` hands out placeholders that `Frame.fill` replaces later.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+import secrets
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
-_PLACEHOLDER = "QQslot{}QQ"  # letters and digits only: unchanged by HTML escaping and URL quoting
-_SPLIT = re.compile(r"QQslot(\d+)QQ")
-
 
 class Placeholders(dict[str, Markup]):
-    """A mapping that invents a placeholder for every name the template asks for."""
+    """A mapping that invents a placeholder for every name the template asks for.
+
+    Placeholders are letters and digits only (unchanged by HTML escaping and URL
+    quoting) and carry a random marker drawn per frame, so no text on the page (a
+    question that happens to read "QQslot999QQ") can be mistaken for one.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marker = secrets.token_hex(8)
 
     def __missing__(self, name: str) -> Markup:
-        value = self[name] = Markup(_PLACEHOLDER.format(len(self)))
+        value = self[name] = Markup(f"QQslot{self.marker}n{len(self)}QQ")
         return value
+
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(rf"QQslot{self.marker}n(\d+)QQ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +47,8 @@ class Frame:
     def build(cls, render: Callable[[Placeholders], str]) -> Frame:
         """Render with placeholders and cut the output at them."""
         placeholders = Placeholders()
-        pieces = _SPLIT.split(render(placeholders))
-        names = {int(value[6:-2]): name for name, value in placeholders.items()}
+        pieces = placeholders.pattern().split(render(placeholders))
+        names = {int(value.rsplit("n", 1)[1][:-2]): name for name, value in placeholders.items()}
         return cls(tuple(pieces[0::2]), tuple(names[int(i)] for i in pieces[1::2]))
 
     def fill(self, values: Mapping[str, str]) -> str:
@@ -51,12 +61,12 @@ class Frame:
 
 
 class FrameCache:
-    """Frames by key (questionnaire, version, page, language), built on first use."""
+    """Frames by key (the questionnaire's full reference, page, language), built on first use."""
 
     def __init__(self) -> None:
-        self._frames: dict[tuple[str, ...], Frame] = {}
+        self._frames: dict[Hashable, Frame] = {}
 
-    def get(self, key: tuple[str, ...], render: Callable[[Placeholders], str]) -> Frame:
+    def get(self, key: Hashable, render: Callable[[Placeholders], str]) -> Frame:
         frame = self._frames.get(key)
         if frame is None:
             frame = self._frames[key] = Frame.build(render)

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup, escape
 from sqlmodel import Session
 
@@ -15,7 +16,8 @@ from assess.db import repo
 from assess.db.models import Respondent
 from assess.db.repo import StoredAnswer
 from assess.domain.answers import MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, NOT_APPLICABLE
-from assess.domain.questionnaire import Dimension, Questionnaire
+from assess.domain.questionnaire import Dimension, Questionnaire, QuestionnaireRef
+from assess.domain.text import is_storable, without_unstorable
 from assess.services import assessments as svc
 from assess.web.forms import allowed_keys, choice_markup, field_names, page_form_class, state_digest
 from assess.web.frames import FrameCache, Placeholders
@@ -33,7 +35,7 @@ class Shown:
 
 @dataclass(slots=True)
 class Page:
-    respondent: Respondent
+    respondent: Respondent | None  # None: shown while the database is unreachable (render_outage)
     questionnaire: Questionnaire
     dimension: Dimension
     number: int
@@ -41,7 +43,7 @@ class Page:
     lang: str
     saved: dict[str, StoredAnswer]
     shown: dict[str, Shown] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)  # question id -> message
+    errors: dict[str, str] = field(default_factory=dict)  # field name (reason or comment) -> message
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,24 +74,29 @@ def load_page(session: Session, catalog: Catalog, token: str, number: int, lang:
     return page
 
 
-def handle_page_post(session: Session, page: Page) -> PageOutcome | int:
+def handle_page_post(session: Session, catalog: Catalog, page: Page) -> PageOutcome | int:
     """Validate and store a page; return where to go, or a status to re-render with."""
     if set(request.form) - allowed_keys(page.dimension):
         abort(400)  # a field this page never rendered: forged or tampered
     if request.form.get("rid") != _rid(page.token):
         abort(400)  # a form rendered for another respondent
     form = page_form_class(page.questionnaire, page.dimension, page.lang)(formdata=request.form)
-    if not form.validate():
-        abort(400)  # invalid choice (level outside 1-5, n/a where not allowed) or oversized text
-    changes = []
+    text_errors = {} if form.validate() else dict(form.errors)
+    if set(text_errors) - _text_fields(page.dimension):
+        abort(400)  # an invalid choice (level outside 1-5, n/a where not allowed): forged or tampered
+    status, changes = 422, []
     for question in page.dimension.questions:
         names = field_names(question.id)
         value = form[names["q"]].data or None
-        comment = (form[names["c"]].data or "").replace("\r\n", "\n")
-        reason = (form[names["r"]].data or "").strip()
+        comment = without_unstorable(form[names["c"]].data or "").replace("\r\n", "\n")
+        reason = without_unstorable(form[names["r"]].data or "").strip()
         page.shown[question.id] = Shown(value, comment, reason, form[names["s"]].data or "")
+        for name in (names["c"], names["r"]):
+            if name in text_errors:  # shown again without what cannot be stored; nothing is saved
+                page.errors[name] = _unstorable_message(form[name].data) or str(text_errors[name][0])
+                status = 400
         if value == NOT_APPLICABLE and not reason:
-            page.errors[question.id] = _("Please say in a few words why this does not apply.")
+            page.errors.setdefault(names["r"], _("Please say in a few words why this does not apply."))
         reason = reason if value == NOT_APPLICABLE else ""
         if state_digest(value, comment, reason) == page.shown[question.id].state:
             continue  # untouched on this page: another tab's newer answer must survive
@@ -97,10 +104,22 @@ def handle_page_post(session: Session, page: Page) -> PageOutcome | int:
             continue  # nothing given; never erase a stored answer by omission
         changes.append(svc.PageChange(question.id, value, comment, reason))
     if page.errors:
-        return 422  # nothing stored; the page is shown again with everything the respondent entered
+        return status  # nothing stored; the page is shown again with everything the respondent entered
     target, location = _destination(page)
-    svc.save_page(session, page.respondent, changes, target)
+    assert page.respondent is not None
+    svc.save_answers(session, catalog, page.respondent, changes, page=target)
     return PageOutcome(location)
+
+
+def _text_fields(dimension: Dimension) -> set[str]:
+    return {name for q in dimension.questions for key, name in field_names(q.id).items() if key in ("c", "r")}
+
+
+def _unstorable_message(text: object) -> str | None:
+    if isinstance(text, str) and not is_storable(text):
+        return _("This text contained characters that cannot be stored (such as a NUL or control character, often "
+                 "from copying out of another program). They were removed below: please check the text and save again.")
+    return None
 
 
 def _destination(page: Page) -> tuple[int, str]:
@@ -130,10 +149,12 @@ def _static_context(page: Page) -> dict[str, Any]:
         "total": page.questionnaire.question_count,
         "questions": [
             {"id": q.id, "text": q.text.get(lang), "help": q.help.get(lang) if q.help else "",
-             "names": field_names(q.id), "allow_na": q.allow_na, "error": page.errors.get(q.id)}
+             "names": field_names(q.id), "allow_na": q.allow_na, "error": page.errors.get(field_names(q.id)["r"]),
+             "comment_error": page.errors.get(field_names(q.id)["c"])}
             for q in page.dimension.questions
         ],
         "has_errors": bool(page.errors),
+        "qref": _signed_ref(page.questionnaire),
     }
 
 
@@ -155,7 +176,8 @@ def _values(page: Page) -> dict[str, Markup]:
         values[f"state:{question.id}"] = escape(shown.state)
         values[f"reason:{question.id}"] = escape(shown.reason)
         values[f"comment:{question.id}"] = escape(shown.comment)
-        values[f"open:{question.id}"] = Markup(" open" if shown.comment else "")
+        open_comment = shown.comment or field_names(question.id)["c"] in page.errors
+        values[f"open:{question.id}"] = Markup(" open" if open_comment else "")
     return values
 
 
@@ -170,7 +192,7 @@ def render_page(page: Page) -> str:
     if page.errors:
         return render_template("survey/page.html", v=_values(page), **_static_context(page))
     frames: FrameCache = current_app.extensions.setdefault("assess.frames", FrameCache())
-    key = (*page.questionnaire.key, str(page.number), page.lang)
+    key = (page.questionnaire.ref, page.number, page.lang)
 
     def render(placeholders: Placeholders) -> str:
         return render_template("survey/page.html", v=placeholders, **_static_context(page))
@@ -178,18 +200,59 @@ def render_page(page: Page) -> str:
     return frames.get(key, render).fill(_values(page))
 
 
+def _show_sent(page: Page) -> None:
+    """Fill the page with what the browser sent (checked like a save, but nothing is stored)."""
+    if not (set(request.form) <= allowed_keys(page.dimension) and request.form.get("rid") == _rid(page.token)):
+        return
+    choices = choice_markup(page.questionnaire, page.dimension, page.lang)
+    for question in page.dimension.questions:
+        names, stored = field_names(question.id), page.shown.get(question.id, Shown())
+        value = request.form.get(names["q"]) or None
+        state = request.form.get(names["s"], "")
+        page.shown[question.id] = Shown(
+            value if value in {c.value for c in choices[question.id]} else stored.value,
+            without_unstorable(request.form.get(names["c"], "")).replace("\r\n", "\n")[:MAX_COMMENT_LENGTH],
+            without_unstorable(request.form.get(names["r"], "")).strip()[:MAX_REASON_LENGTH],
+            state if len(state) == 16 and state.isalnum() else stored.state,  # what the tab was first shown
+        )
+
+
 def render_unsaved(page: Page) -> str:
     """The page again with what the respondent sent but could not be stored (an expired session)."""
-    if set(request.form) <= allowed_keys(page.dimension) and request.form.get("rid") == _rid(page.token):
-        choices = choice_markup(page.questionnaire, page.dimension, page.lang)
-        for question in page.dimension.questions:
-            names, stored = field_names(question.id), page.shown[question.id]
-            value = request.form.get(names["q"]) or None
-            state = request.form.get(names["s"], "")
-            page.shown[question.id] = Shown(
-                value if value in {c.value for c in choices[question.id]} else stored.value,
-                request.form.get(names["c"], "").replace("\r\n", "\n")[:MAX_COMMENT_LENGTH],
-                request.form.get(names["r"], "").strip()[:MAX_REASON_LENGTH],
-                state if len(state) == 16 and state.isalnum() else stored.state,  # what the tab was first shown
-            )
+    _show_sent(page)
     return render_template("survey/page_expired.html", v=_values(page), **_static_context(page))
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key or "", salt="assess.questionnaire-ref")
+
+
+def _signed_ref(questionnaire: Questionnaire) -> str:
+    """The page's questionnaire, signed: lets the page be shown again while the database is unreachable."""
+    ref = questionnaire.ref
+    return str(_signer().dumps([ref.workspace_id, ref.id, ref.version, ref.digest]))
+
+
+def _questionnaire_from_form(catalog: Catalog) -> Questionnaire | None:
+    """The questionnaire the posted page was rendered from, if this process knows it without the database."""
+    try:
+        workspace_id, questionnaire_id, version, digest = _signer().loads(request.form.get("qref", ""))
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return catalog.known(QuestionnaireRef(workspace_id, questionnaire_id, version, digest))
+
+
+def render_outage(catalog: Catalog, token: str, number: int, lang: str) -> str:
+    """A posted page while the database is unreachable: shown again with everything sent, to save again.
+
+    Nothing is read from the database. When this process does not know the page's
+    questionnaire, the answers still come back, as hidden fields of a "save again" form.
+    """
+    questionnaire = _questionnaire_from_form(catalog)
+    if questionnaire is None or not 1 <= number <= len(questionnaire.dimensions):
+        fields = [(k, v) for k, values in request.form.lists() for v in values if k not in ("csrf_token", "nav")]
+        return render_template("survey/page_unavailable_plain.html", fields=fields, nav=request.form.get("nav", "next"))
+    lang = lang if lang in questionnaire.languages else questionnaire.languages[0]
+    page = Page(None, questionnaire, questionnaire.dimensions[number - 1], number, token, lang, saved={})
+    _show_sent(page)
+    return render_template("survey/page_unavailable.html", v=_values(page), **_static_context(page))

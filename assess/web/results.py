@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from functools import lru_cache
 
 from flask import Blueprint, abort, render_template, send_file
@@ -41,18 +40,20 @@ def respondent_context(token: str, lang: str) -> dict[str, object]:
         date=(respondent.finished_at or respondent.updated_at).date(),
         respondent_label=str(ROLE_LABELS.get(respondent.role, respondent.role)),
     )
-    return build_report_context(evaluation, [response], lang=lang, meta=meta)
+    context = build_report_context(evaluation, [response], lang=lang, meta=meta)
+    context["assessment_id"] = assessment.id  # cached charts and PDFs are deleted with it
+    return context
 
 
-def chart_json(context: dict[str, object]) -> dict[str, str]:
-    """Plotly figures as JSON for the page's script (a table beside each covers no-JS readers)."""
-    return {name: json.dumps(CHARTS[name](context, _)) for name in charts_for(context)}
+def chart_figures(context: dict[str, object]) -> dict[str, object]:
+    """Plotly figures for the page's script, embedded with `tojson` (a table beside each covers no-JS readers)."""
+    return {name: CHARTS[name](context, _) for name in charts_for(context)}
 
 
 @bp.get("/r/<token>/result")
 def respondent(token: str) -> str:
     context = respondent_context(token, current_language())
-    return render_template("results/result.html", report=context, charts=chart_json(context), token=token,
+    return render_template("results/result.html", report=context, charts=chart_figures(context), token=token,
                            roles=ROLE_LABELS)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -19,12 +19,14 @@ from assess.db.models import utcnow
 from assess.services import assessments as svc
 from assess.services import privacy
 from assess.web.database import catalog, db, default_questionnaire
-from assess.web.errors import render_error
+from assess.web.errors import RETRY_AFTER, UNAVAILABLE, render_error
 from assess.web.forms import StartForm
 from assess.web.i18n import current_language
-from assess.web.pages import PageOutcome, handle_page_post, load_page, render_page, render_unsaved
+from assess.web.limits import limiter
+from assess.web.pages import PageOutcome, handle_page_post, load_page, render_outage, render_page, render_unsaved
 
 bp = Blueprint("survey", __name__)
+DEFAULT_START_LIMIT = "20 per minute;100 per hour;300 per day"
 NOTICE_KEY = "privacy_accepted_at"  # session key: the notice was confirmed before a self-assessment started
 
 
@@ -75,7 +77,14 @@ def accept_start_notice() -> Response | tuple[str, int]:
     return redirect(url_for("survey.start"))
 
 
+def _start_limit() -> str:
+    """Self-assessments one address may start (ASSESS_START_RATE_LIMIT): enough for a workshop behind one office
+    router, far too few to flood the database."""
+    return str(current_app.config.get("START_RATE_LIMIT") or DEFAULT_START_LIMIT)
+
+
 @bp.route("/start", methods=["GET", "POST"])
+@limiter.limit(_start_limit, methods=["POST"])
 def start() -> str | Response | tuple[str, int]:
     accepted = session.get(NOTICE_KEY)
     if request.method == "GET" and not accepted:
@@ -131,10 +140,10 @@ def resume(token: str) -> Response:
 @bp.route("/r/<token>/page/<int:number>", methods=["GET", "POST"])
 def page(token: str, number: int) -> str | Response | tuple[str, int]:
     page = load_page(db(), catalog(), token, number, current_language())
-    if page.respondent.privacy_accepted_at is None:
+    if page.respondent is None or page.respondent.privacy_accepted_at is None:
         return redirect(url_for("survey.respondent_notice", token=token))
     if request.method == "POST":
-        outcome = handle_page_post(db(), page)
+        outcome = handle_page_post(db(), catalog(), page)
         if isinstance(outcome, PageOutcome):
             return redirect(outcome.location)
         return render_page(page), outcome
@@ -150,7 +159,7 @@ def review(token: str) -> str | Response:
     assert assessment is not None
     questionnaire = svc.questionnaire_of(db(), catalog(), assessment)
     if request.method == "POST":  # CSRF is checked for every POST by CSRFProtect
-        svc.finish(db(), respondent)
+        svc.finish(db(), catalog(), respondent)
         return redirect(url_for("results.respondent", token=token))
     saved = svc.saved_answers(db(), respondent)
     lang = current_language()
@@ -170,6 +179,20 @@ def paused(token: str) -> str:
     _respondent_or_404(token)
     return render_template("survey/paused.html", token=token,
                            resume_url=url_for("survey.resume", token=token, _external=True))
+
+
+def _page_not_saved(error: Exception) -> tuple[str, int, dict[str, str]]:
+    """A page posted while the database is unreachable: a 503 that shows every answer again, to save again."""
+    args = request.view_args or {}
+    current_app.logger.warning("page not saved, database unavailable: %s", type(error).__name__)
+    if request.endpoint != "survey.page" or request.method != "POST":
+        return (*render_error(503), {"Retry-After": RETRY_AFTER})
+    html = render_outage(catalog(), str(args.get("token")), int(args.get("number", 0)), current_language())
+    return html, 503, {"Retry-After": RETRY_AFTER}
+
+
+for _kind in UNAVAILABLE:
+    bp.register_error_handler(_kind, _page_not_saved)
 
 
 @bp.errorhandler(CSRFError)

@@ -97,7 +97,8 @@ def test_uploaded_questionnaires_stay_in_their_workspace(app: Flask, client: Fla
     beta = seed_workspace(app, "Beta")
     source = (FIXTURES / "mini.yaml").read_text(encoding="utf-8").replace("id: mini", "id: alpha-only", 1)
     with Session(app.extensions["assess.engine"]) as session:
-        questionnaires.import_questionnaire(session, alpha.workspace_id, source, "alpha-only.yaml", alpha.user_id)
+        questionnaires.import_questionnaire(session, app.extensions["assess.catalog"], alpha.workspace_id, source,
+                                            "alpha-only.yaml", alpha.user_id)
         session.commit()
     as_alpha, as_beta = Api(client, alpha.api_token), Api(client, beta.api_token)
     assert "alpha-only" in [q["id"] for q in as_alpha.get("/questionnaires").get_json()["questionnaires"]]

@@ -44,7 +44,6 @@ def seed_workspace(app: Flask, name: str, answers: list[dict[str, int | str]] | 
         org = clients.create_organisation(session, workspace.id, name=f"{name} Kunde GmbH", industry="retail", size="50-249")
         assert org.id is not None and user.id is not None
         assessment = clients.create_assessment(session, catalog, workspace.id, org.id, questionnaire_id="mini")
-        questionnaire = catalog.get("mini")
         ids, tokens = [], []
         for index, answer_set in enumerate(answers):
             invitation = clients.invite(session, assessment, role=("executive", "service_staff", "it")[index % 3],
@@ -55,7 +54,7 @@ def seed_workspace(app: Flask, name: str, answers: list[dict[str, int | str]] | 
                 for q, v in answer_set.items()])
             ids.append(invitation.respondent.id)
             tokens.append(invitation.token)
-        aggregate.record_consensus(session, questionnaire, assessment.id or 0, "ch.booking", 3, "agreed", user.id)
+        aggregate.record_consensus(session, catalog, assessment, "ch.booking", 3, "agreed", user.id)
         token = accounts.create_api_token(session, user, "ci")
         session.commit()
         return Seeded(user.email, workspace.id, user.id, org.id, assessment.id or 0, ids, tokens, token.secret,

@@ -40,7 +40,7 @@ def _check(body: AssessmentIn) -> list[dict[str, Any]]:
     if previous is not None and organisation is not None and previous[1].id != organisation.id:
         problems.append(detail("body.previous_id", "a follow-up must continue an assessment of the same organisation"))
     try:
-        questionnaire = questionnaires.resolve(db(), catalog(), ws, body.questionnaire_id, body.version)
+        questionnaire = questionnaires.choose(db(), catalog(), ws, body.questionnaire_id, body.version)
     except questionnaires.QuestionnaireNotFound:
         problems.append(detail("body.questionnaire_id", "unknown questionnaire or version"))
         return problems

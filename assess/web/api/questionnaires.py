@@ -18,7 +18,7 @@ from assess.web.database import catalog, db
 def list_questionnaires() -> Response:
     summaries = []
     for questionnaire_id, versions in sorted(questionnaires.available_versions(db(), catalog(), workspace_id()).items()):
-        latest = questionnaires.resolve(db(), catalog(), workspace_id(), questionnaire_id, versions[-1])
+        latest = questionnaires.choose(db(), catalog(), workspace_id(), questionnaire_id, versions[-1])
         summaries.append(QuestionnaireSummary(id=questionnaire_id, versions=versions, latest=versions[-1],
                                               title=dict(latest.title.values)))
     return json_response(QuestionnaireList(questionnaires=summaries))
@@ -28,7 +28,7 @@ def list_questionnaires() -> Response:
            "questions, levels, measures", tag="questionnaires", response=QuestionnaireDocument, query=VersionQuery)
 def get_questionnaire(questionnaire_id: str, query: VersionQuery) -> Response:
     try:
-        found = questionnaires.resolve(db(), catalog(), workspace_id(), questionnaire_id, query.version)
+        found = questionnaires.choose(db(), catalog(), workspace_id(), questionnaire_id, query.version)
     except questionnaires.QuestionnaireNotFound:
         raise not_found() from None
     return json_response(QuestionnaireDocument.model_validate(questionnaire_to_dict(found)))

@@ -6,12 +6,13 @@ from flask import url_for
 from werkzeug.wrappers import Response
 
 from assess.db import repo
-from assess.db.models import Assessment, Respondent, utcnow
+from assess.db.models import Assessment, Respondent
 from assess.domain.answers import parse_value, read_answers
 from assess.domain.questionnaire import Questionnaire
 from assess.services import aggregate, clients, questionnaires
-from assess.services.assessments import to_response
+from assess.services.assessments import PageChange, save_answers
 from assess.services.audit import record
+from assess.services.responses import to_response
 from assess.web.api.auth import actor, workspace_id
 from assess.web.api.errors import ApiError, detail, not_found
 from assess.web.api.routing import json_response, operation
@@ -102,9 +103,6 @@ def put_answers(respondent_id: int, body: AnswersIn) -> Response:
     if problems:  # nothing is written unless every answer is valid
         raise ApiError(422, details=[detail(*m.split(": ", 1)) if ": " in m else detail(None, m)
                                      for m in problems.messages])
-    assert row.id is not None
-    repo.upsert_answers(db(), row.id, [(qid, str(a.value), a.comment, a.reason) for qid, a in answers.items()])
-    row.updated_at = utcnow()
-    db().add(row)
+    save_answers(db(), catalog(), row, [PageChange(qid, str(a.value), a.comment, a.reason) for qid, a in answers.items()])
     record(db(), actor(), "write", "respondent_answers", respondent_id)
     return json_response(_answers_out(row, assessment))

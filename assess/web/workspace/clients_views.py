@@ -6,10 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from assess.domain.levels import parse_level
 from assess.services import aggregate, clients, privacy, questionnaires
 from assess.web.auth import consultant
 from assess.web.database import catalog, db
 from assess.web.forms import INDUSTRY_LABELS, ROLE_LABELS, SIZE_LABELS
+from assess.web.inputs import form_id
 from assess.web.workspace import assessment_or_404, bp, organisation_or_404, workspace_id
 from assess.web.workspace.forms import AssessmentForm, InviteForm, OrganisationForm
 
@@ -36,25 +38,31 @@ def create_organisation() -> Response | tuple[str, int]:
     return redirect(url_for("ws.organisation", organisation_id=org.id))
 
 
+def _organisation_page(org: clients.Organisation, form: AssessmentForm, status: int = 200) -> tuple[str, int]:
+    return render_template("workspace/organisation.html", org=org, form=form,
+                           assessments=clients.assessments_of(db(), org.id or 0),
+                           industries=INDUSTRY_LABELS, sizes=SIZE_LABELS), status
+
+
 @bp.get("/org/<int:organisation_id>")
-def organisation(organisation_id: int) -> str:
+def organisation(organisation_id: int) -> tuple[str, int]:
     org = organisation_or_404(organisation_id)
     form = AssessmentForm()
     form.questionnaire.choices = _questionnaire_choices()
-    return render_template("workspace/organisation.html", org=org, form=form,
-                           assessments=clients.assessments_of(db(), organisation_id),
-                           industries=INDUSTRY_LABELS, sizes=SIZE_LABELS)
+    return _organisation_page(org, form)
 
 
 @bp.post("/org/<int:organisation_id>/assessments")
-def create_assessment(organisation_id: int) -> Response:
+def create_assessment(organisation_id: int) -> Response | tuple[str, int]:
     org = organisation_or_404(organisation_id)
     form = AssessmentForm()
     form.questionnaire.choices = _questionnaire_choices()
     if not form.validate_on_submit():
-        abort(400)
+        return _organisation_page(org, form, 400)  # shown again with what was typed and the reason
     questionnaire_id, _sep, version = (form.questionnaire.data or "").partition("@")
-    previous = request.form.get("previous_id", type=int)
+    previous = form_id("previous_id")
+    if "previous_id" in request.form and previous is None:
+        abort(404)  # an id no assessment can have
     try:
         row = clients.create_assessment(
             db(), catalog(), workspace_id(), org.id or 0, questionnaire_id=questionnaire_id, version=version or None,
@@ -64,42 +72,46 @@ def create_assessment(organisation_id: int) -> Response:
     return redirect(url_for("ws.assessment", assessment_id=row.id))
 
 
-@bp.get("/assessment/<int:assessment_id>")
-def assessment(assessment_id: int) -> str:
+def _assessment_page(assessment_id: int, invite: InviteForm | None = None, status: int = 200) -> tuple[str, int]:
     row, org = assessment_or_404(assessment_id)
     questionnaire = questionnaires.for_assessment(db(), catalog(), row)
     targets = {d.id: (row.targets or {}).get(d.id, d.target) for d in questionnaire.dimensions}
     lang = request.accept_languages.best_match(questionnaire.languages) or questionnaire.languages[0]
     return render_template(
         "workspace/assessment.html", assessment=row, org=org, questionnaire=questionnaire, targets=targets,
-        lang=lang, progress=aggregate.progress(db(), questionnaire, assessment_id), invite=InviteForm(),
+        lang=lang, progress=aggregate.progress(db(), questionnaire, assessment_id), invite=invite or InviteForm(),
         roles=ROLE_LABELS, follow_ups=aggregate.follow_ups(db(), assessment_id),
-    )
+    ), status
+
+
+@bp.get("/assessment/<int:assessment_id>")
+def assessment(assessment_id: int) -> tuple[str, int]:
+    return _assessment_page(assessment_id)
 
 
 @bp.post("/assessment/<int:assessment_id>/targets")
-def set_targets(assessment_id: int) -> Response:
+def set_targets(assessment_id: int) -> Response | tuple[str, int]:
     row, _org = assessment_or_404(assessment_id)
     questionnaire = questionnaires.for_assessment(db(), catalog(), row)
-    raw = {d.id: request.form.get(f"target-{d.id}", "") for d in questionnaire.dimensions}
-    if set(request.form) - {"csrf_token", *(f"target-{d}" for d in raw)} or not all(
-            v.isascii() and v.isdigit() for v in raw.values()):
-        abort(400)
-    try:
-        row.targets = clients.check_targets(questionnaire, {k: int(v) for k, v in raw.items()})
-    except clients.ClientError:
-        abort(400)
+    levels = {d.id: parse_level(request.form.get(f"target-{d.id}", "")) for d in questionnaire.dimensions}
+    if set(request.form) - {"csrf_token", *(f"target-{d}" for d in levels)}:
+        abort(400)  # a field this form never had
+    valid = {k: v for k, v in levels.items() if v is not None}
+    if len(valid) != len(levels):
+        flash(_("Nothing was saved: every target must be a level from 1 to 5."))
+        return _assessment_page(assessment_id, status=400)
+    row.targets = clients.check_targets(questionnaire, valid)
     db().add(row)
     flash(_("Targets saved."))
     return redirect(url_for("ws.assessment", assessment_id=assessment_id))
 
 
 @bp.post("/assessment/<int:assessment_id>/invite")
-def invite(assessment_id: int) -> Response:
+def invite(assessment_id: int) -> Response | tuple[str, int]:
     row, _org = assessment_or_404(assessment_id)
     form = InviteForm()
     if not form.validate_on_submit():
-        abort(400)
+        return _assessment_page(assessment_id, form, 400)  # shown again with what was typed and the reason
     invitation = clients.invite(db(), row, role=form.role.data or "other", name=form.name.data or "",
                                 language=form.language.data or "de")
     link = url_for("survey.resume", token=invitation.token, _external=True)
@@ -143,7 +155,7 @@ def delete_respondent(respondent_id: int) -> Response:
         abort(404)
     respondent, row = found
     if _confirmed():
-        privacy.delete_respondent(db(), consultant(), respondent)
+        privacy.delete_respondent(db(), catalog(), consultant(), respondent)
         flash(_("The respondent and all their answers were deleted; the results no longer include them."))
     return redirect(url_for("ws.assessment", assessment_id=row.id))
 

@@ -11,10 +11,11 @@ from wtforms.validators import DataRequired, Length, Optional
 from assess.domain.answers import ROLES
 from assess.services.assessments import INDUSTRIES, SIZES
 from assess.web.forms import INDUSTRY_LABELS, LANGUAGE_LABELS, ROLE_LABELS, SIZE_LABELS
+from assess.web.inputs import StorableText
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200), StorableText()])
     industry = SelectField(_l("Industry"), choices=[SelectChoice(k, INDUSTRY_LABELS[k]) for k in INDUSTRIES])
     size = SelectField(_l("Size"), choices=[SelectChoice(k, SIZE_LABELS[k]) for k in SIZES])
 
@@ -22,12 +23,12 @@ class OrganisationForm(FlaskForm):
 class AssessmentForm(FlaskForm):
     """Questionnaire choices and target fields are filled in per request."""
 
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200), StorableText()])
     questionnaire = SelectField(_l("Questionnaire and version"), choices=[])
     deadline = DateField(_l("Deadline"), validators=[Optional()])
 
 
 class InviteForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(k, ROLE_LABELS[k]) for k in ROLES])
-    name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=120)])
+    name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=120), StorableText()])
     language = SelectField(_l("Language"), choices=[SelectChoice(k, v) for k, v in LANGUAGE_LABELS.items()])

@@ -9,71 +9,70 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from assess.domain.answers import MAX_COMMENT_LENGTH
+from assess.domain.levels import parse_level
 from assess.domain.serialize import evaluation_to_dict
-from assess.reporting.context import ReportMeta, build_report_context
+from assess.domain.text import is_storable, without_unstorable
 from assess.services import aggregate, exports, questionnaires
 from assess.services.audit import record
 from assess.web.auth import consultant
 from assess.web.database import catalog, db
-from assess.web.forms import INDUSTRY_LABELS, ROLE_LABELS, SIZE_LABELS
+from assess.web.forms import ROLE_LABELS
 from assess.web.i18n import current_language
-from assess.web.results import chart_json
+from assess.web.reports import assessment_report, pdf_download
+from assess.web.results import chart_figures
 from assess.web.workspace import assessment_or_404, bp
 
 
 def assessment_context(assessment_id: int, lang: str) -> dict[str, object]:
-    """The report context of a whole assessment (aggregate, consensus, change, peers)."""
+    """The report context of a whole assessment of the consultant's workspace (404 for any other)."""
     row, org = assessment_or_404(assessment_id)
-    result = aggregate.evaluate_assessment(db(), catalog(), row)
-    meta = ReportMeta(organisation=org.name, title=row.title, industry=str(INDUSTRY_LABELS.get(org.industry, org.industry)),
-                      size=str(SIZE_LABELS.get(org.size, org.size)), date=row.created_at.date())
-    previous_label = result.previous_assessment.title if result.previous_assessment else ""
-    context = build_report_context(result.evaluation, result.responses, lang=lang, meta=meta,
-                                   previous=result.previous, previous_label=previous_label)
-    context["peers"] = [
-        {"label": g.label, "organisations": g.organisations, "scores": {k: round(v, 1) for k, v in g.scores.items()}}
-        for g in aggregate.peer_groups(db(), catalog(), row, org)
-    ]
-    context["assessment_id"] = assessment_id
-    return context
+    return assessment_report(db(), catalog(), row, org, lang)
 
 
 @bp.get("/assessment/<int:assessment_id>/results")
 def results(assessment_id: int) -> str:
     context = assessment_context(assessment_id, current_language())
     record(db(), consultant(), "read", "assessment_results", assessment_id)
-    return render_template("workspace/results.html", report=context, charts=chart_json(context), roles=ROLE_LABELS,
+    return render_template("workspace/results.html", report=context, charts=chart_figures(context), roles=ROLE_LABELS,
                            assessment_id=assessment_id)
 
 
 @bp.route("/assessment/<int:assessment_id>/workshop/<int:number>", methods=["GET", "POST"])
-def workshop(assessment_id: int, number: int) -> str | Response:
+def workshop(assessment_id: int, number: int) -> str | Response | tuple[str, int]:
     row, org = assessment_or_404(assessment_id)
     questionnaire = questionnaires.for_assessment(db(), catalog(), row)
     questions = list(questionnaire.questions())
     if not 1 <= number <= len(questions):
         abort(404)
     question = questions[number - 1]
+    agreed = aggregate.consensus_of(db(), assessment_id).get(question.id)
+    shown_level, shown_note = (agreed.level, agreed.note) if agreed else (None, "")
+    error: str | None = None
     if request.method == "POST":
         raw = request.form.get("level", "")
-        if set(request.form) - {"csrf_token", "level", "note", "nav"} or raw not in ("", "1", "2", "3", "4", "5"):
-            abort(400)
+        level = parse_level(raw)
+        if set(request.form) - {"csrf_token", "level", "note", "nav"} or (raw and level is None):
+            abort(400)  # a field or a level the form never offered: forged
         note = request.form.get("note", "")
-        if len(note) > 2000:
-            abort(400)
-        aggregate.record_consensus(db(), questionnaire, assessment_id, question.id, int(raw) if raw else None, note,
-                                   consultant().id)
-        target = number - 1 if request.form.get("nav") == "back" else number + 1
-        if target > len(questions):
-            return redirect(url_for("ws.results", assessment_id=assessment_id))
-        return redirect(url_for("ws.workshop", assessment_id=assessment_id, number=max(1, target)))
+        if len(note) > MAX_COMMENT_LENGTH or not is_storable(note):
+            shown_level, shown_note = level, without_unstorable(note)[:MAX_COMMENT_LENGTH]
+            error = _("The note is longer than %(max)d characters or contains characters that cannot be stored "
+                      "(such as a NUL or control character). Nothing was saved: please check it and save again.",
+                      max=MAX_COMMENT_LENGTH)
+        else:
+            aggregate.record_consensus(db(), catalog(), row, question.id, level, note, consultant().id)
+            target = number - 1 if request.form.get("nav") == "back" else number + 1
+            if target > len(questions):
+                return redirect(url_for("ws.results", assessment_id=assessment_id))
+            return redirect(url_for("ws.workshop", assessment_id=assessment_id, number=max(1, target)))
     lang = current_language() if current_language() in questionnaire.languages else questionnaire.languages[0]
     context = assessment_context(assessment_id, lang)
     detail = next(q for d in context["dimensions"] for q in d["question_details"] if q["id"] == question.id)  # type: ignore[attr-defined]
-    agreed = aggregate.consensus_of(db(), assessment_id).get(question.id)
-    return render_template("workspace/workshop.html", org=org, assessment=row, number=number, total=len(questions),
+    html = render_template("workspace/workshop.html", org=org, assessment=row, number=number, total=len(questions),
                            question=detail, dimension=questionnaire.dimension(question.dimension_id).title.get(lang),
-                           agreed=agreed, roles=ROLE_LABELS)
+                           agreed=agreed, shown_level=shown_level, note=shown_note, error=error, roles=ROLE_LABELS)
+    return (html, 400) if error else html
 
 
 def _filename(name: str, suffix: str) -> str:
@@ -105,17 +104,8 @@ def export(assessment_id: int, fmt: str) -> Response:
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-
 @bp.get("/assessment/<int:assessment_id>/report.pdf")
 def report_pdf(assessment_id: int) -> Response:
-    from assess.reporting.pdf import render_pdf  # WeasyPrint and kaleido load on the first download
-    from assess.web.reports import download_name
-
-    context = assessment_context(assessment_id, current_language())
-    pdf = render_pdf(context)
+    response = pdf_download(assessment_context(assessment_id, current_language()))
     record(db(), consultant(), "export_pdf", "assessment", assessment_id)
-    meta = context["meta"]
-    assert isinstance(meta, dict)
-    filename = download_name(meta["organisation"], meta["date"])
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
+    return response

@@ -1,0 +1,79 @@
+"""A deletion also removes the copies: cached PDFs and charts, SQLite's free pages and write-ahead log (item 11).
+
+After deleting a respondent and then the client, the review still found the
+board PDF with every comment of the deleted respondent in Redis for 24 h, and
+names and comments in `instance/assess.db-wal`.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+from sqlalchemy import make_url
+
+from assess.cache import MemoryCache, use_cache
+from tests.conftest import postgres_server_url
+from tests.trust.conftest import post_form
+from tests.web.workspace_data import Seeded
+
+GONE = ("Kommentar 1", "Person 1")  # the first respondent's comment and name, in every copy before the deletion
+
+
+@pytest.fixture
+def cache() -> Iterator[MemoryCache]:
+    """The process's cache, empty, as the app uses it without REDIS_URL."""
+    fresh = MemoryCache()
+    use_cache(fresh)
+    yield fresh
+    use_cache(None)
+
+
+def _report_text(consultant: FlaskClient, assessment_id: int) -> str:
+    response = consultant.get(f"/w/assessment/{assessment_id}/report.pdf")
+    assert response.status_code == 200
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+
+
+def test_deleting_a_respondent_deletes_the_cached_reports_and_charts_that_show_them(
+        consultant: FlaskClient, seeded: Seeded, cache: MemoryCache) -> None:
+    assert "Kommentar 1" in _report_text(consultant, seeded.assessment_id)
+    copies = set(cache._items)
+    assert any(key.startswith("report-pdf:") for key in copies) and any(key.startswith("chart-svg:") for key in copies)
+    page = f"/w/assessment/{seeded.assessment_id}"
+    assert post_form(consultant, page, f"/w/respondent/{seeded.respondent_ids[0]}/delete",
+                     {"confirm": "yes"}).status_code == 302
+    shown = {key for key in copies if not key.startswith("report-section:")}  # the method pages show no client data
+    assert shown and not shown & set(cache._items)
+    assert "Kommentar 1" not in _report_text(consultant, seeded.assessment_id)
+
+
+def test_deleting_a_client_deletes_its_cached_reports(
+        consultant: FlaskClient, seeded: Seeded, cache: MemoryCache) -> None:
+    _report_text(consultant, seeded.assessment_id)
+    assert any(key.startswith("report-pdf:") for key in cache._items)
+    page = f"/w/org/{seeded.organisation_id}"
+    assert post_form(consultant, page, f"{page}/delete", {"confirm": "yes"}).status_code == 302
+    assert not [key for key in cache._items if key.startswith(("report-pdf:", "chart-svg:"))]
+
+
+@pytest.mark.skipif(postgres_server_url() is not None, reason="reads the SQLite files; PostgreSQL keeps its own")
+def test_the_sqlite_files_keep_nothing_of_a_deleted_respondent(
+        app: Flask, consultant: FlaskClient, seeded: Seeded) -> None:
+    database = Path(make_url(app.config["DATABASE_URL"]).database or "")
+    files = [database, database.with_name(database.name + "-wal")]
+
+    def found() -> list[str]:
+        return [f"{path.name}: {text}" for path in files if path.exists()
+                for text in GONE if text.encode() in path.read_bytes()]
+
+    assert found()  # before: the name and the comment are in the database or its log
+    page = f"/w/assessment/{seeded.assessment_id}"
+    assert post_form(consultant, page, f"/w/respondent/{seeded.respondent_ids[0]}/delete",
+                     {"confirm": "yes"}).status_code == 302
+    assert found() == []
