@@ -130,3 +130,28 @@ def test_a_server_without_redis_still_signs_in_and_serves_the_api(database_url: 
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_redis_cache_forgets_every_entry_of_a_tag() -> None:
+    """Deleting an assessment deletes its cached PDFs and charts in Redis, and nothing of other assessments."""
+    prefix = f"assess-test:{uuid.uuid4().hex}:"
+    cache = RedisCache(REDIS_URL, prefix)
+    cache.set("report-pdf:a", b"%PDF a", ttl_seconds=60, tags=["assessment:1"])
+    cache.set("chart-svg:a", b"<svg/>", ttl_seconds=60, tags=["assessment:1", "assessment:2"])
+    cache.set("report-pdf:b", b"%PDF b", ttl_seconds=60, tags=["assessment:2"])
+    assert cache.forget(["assessment:1"]) == 2
+    assert cache.get("report-pdf:a") is None and cache.get("chart-svg:a") is None
+    assert cache.get("report-pdf:b") == b"%PDF b"
+    client = redis.Redis.from_url(REDIS_URL)
+    assert client.ttl(f"{prefix}tag:assessment:2") > 0  # tag sets expire with their entries
+    client.delete(*client.keys(f"{prefix}*"))
+
+
+def test_a_deletion_while_redis_is_down_deletes_nothing() -> None:
+    """Copies of the data would outlive it for a day: the deletion waits for the cache instead."""
+    import pytest
+
+    from assess.cache import CacheUnavailable
+
+    with pytest.raises(CacheUnavailable):
+        RedisCache("redis://127.0.0.1:1/0").forget(["assessment:1"])

@@ -7,6 +7,7 @@ names and comments in `instance/assess.db-wal`.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,10 +17,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import make_url
+from sqlmodel import Session
 
-from assess.cache import MemoryCache, use_cache
+from assess.cache import MemoryCache, RedisCache, use_cache
+from assess.db.models import utcnow
+from assess.services import privacy
 from tests.conftest import postgres_server_url
-from tests.trust.conftest import post_form
+from tests.trust.conftest import post_form, respondent_row
 from tests.web.workspace_data import Seeded
 
 GONE = ("Kommentar 1", "Person 1")  # the first respondent's comment and name, in every copy before the deletion
@@ -77,3 +81,24 @@ def test_the_sqlite_files_keep_nothing_of_a_deleted_respondent(
     assert post_form(consultant, page, f"/w/respondent/{seeded.respondent_ids[0]}/delete",
                      {"confirm": "yes"}).status_code == 302
     assert found() == []
+
+
+def test_a_deletion_that_cannot_reach_the_cache_deletes_nothing(
+        app: Flask, consultant: FlaskClient, seeded: Seeded) -> None:
+    use_cache(RedisCache("redis://127.0.0.1:1/0"))  # Redis configured, but down
+    try:
+        page = f"/w/assessment/{seeded.assessment_id}"
+        response = post_form(consultant, page, f"/w/respondent/{seeded.respondent_ids[0]}/delete", {"confirm": "yes"})
+    finally:
+        use_cache(None)
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert respondent_row(app, seeded.respondent_ids[0]) is not None  # rolled back: try again once Redis is back
+
+
+def test_purge_deletes_the_cached_copies_of_what_it_deletes(
+        app: Flask, consultant: FlaskClient, seeded: Seeded, cache: MemoryCache) -> None:
+    _report_text(consultant, seeded.assessment_id)
+    with Session(app.extensions["assess.engine"]) as session:
+        privacy.purge(session, now=utcnow() + dt.timedelta(days=5000))
+        session.commit()
+    assert not [key for key in cache._items if key.startswith(("report-pdf:", "chart-svg:"))]

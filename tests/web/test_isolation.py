@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
+from tests.conftest import FIXTURES
 from tests.web.conftest import csrf_of
 from tests.web.workspace_data import Seeded, login, seed_workspace
 
@@ -35,9 +37,16 @@ def test_every_route_with_an_id_is_covered(app: Flask) -> None:
     assert all(r.rule.startswith(("/w/", "/api/")) for r in rules)
 
 
-def test_another_workspaces_ids_give_404_everywhere(app: Flask, client: FlaskClient) -> None:
-    alpha = seed_workspace(app, "Alpha")
-    beta = seed_workspace(app, "Beta")
+def _clashing(name: str) -> str:
+    """The mini questionnaire as both workspaces' own `same-q` 1.0.0, each with its own texts."""
+    return (FIXTURES / "mini.yaml").read_text(encoding="utf-8").replace("id: mini", "id: same-q").replace(
+        'version: "1.0"', 'version: "1.0.0"').replace("Online-Buchung?", f"{name}: Online-Buchung?")
+
+
+@pytest.mark.parametrize("uploaded", [False, True], ids=["shipped questionnaire", "uploads with the same id and version"])
+def test_another_workspaces_ids_give_404_everywhere(app: Flask, client: FlaskClient, uploaded: bool) -> None:
+    alpha = seed_workspace(app, "Alpha", own_questionnaire=_clashing("Alpha") if uploaded else None)
+    beta = seed_workspace(app, "Beta", own_questionnaire=_clashing("Beta") if uploaded else None)
     login(client, beta.email)
     csrf = csrf_of(client.get("/w/").data)
     checked = []
@@ -54,7 +63,9 @@ def test_another_workspaces_ids_give_404_everywhere(app: Flask, client: FlaskCli
         # The same URL with Beta's own ids works, so the 404 above is about ownership, not a broken route.
         own = _build(rule, _ids(beta))
         if "GET" in rule.methods and not rule.rule.endswith("report.pdf"):
-            assert client.get(own).status_code == 200, own
+            response = client.get(own)
+            assert response.status_code == 200, own
+            assert "Alpha" not in response.get_data(as_text=True), own  # not even Alpha's questionnaire text
     assert len(checked) >= 13
 
 

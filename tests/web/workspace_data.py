@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from assess.db import repo
-from assess.services import accounts, aggregate, clients
+from assess.services import accounts, aggregate, clients, questionnaires
 from tests.web.conftest import csrf_of
 
 PASSWORD = "correct horse battery"
@@ -28,8 +28,12 @@ class Seeded:
     api_token_id: int
 
 
-def seed_workspace(app: Flask, name: str, answers: list[dict[str, int | str]] | None = None) -> Seeded:
-    """A workspace whose assessment (mini questionnaire) has one respondent per answer set."""
+def seed_workspace(app: Flask, name: str, answers: list[dict[str, int | str]] | None = None, *,
+                   own_questionnaire: str | None = None) -> Seeded:
+    """A workspace whose assessment (mini questionnaire) has one respondent per answer set.
+
+    `own_questionnaire`: YAML the workspace uploads and assesses with instead (the mini questions' ids).
+    """
     answers = answers if answers is not None else [
         {"ch.booking": 5, "ch.chat": 2, "proc.handover": 1, "proc.map": 2, "data.master": 3},
         {"ch.booking": 2, "ch.chat": 2, "proc.handover": 3, "proc.map": 2, "data.master": 3},
@@ -43,7 +47,11 @@ def seed_workspace(app: Flask, name: str, answers: list[dict[str, int | str]] | 
                                     workspace_id=workspace.id, is_admin=True)
         org = clients.create_organisation(session, workspace.id, name=f"{name} Kunde GmbH", industry="retail", size="50-249")
         assert org.id is not None and user.id is not None
-        assessment = clients.create_assessment(session, catalog, workspace.id, org.id, questionnaire_id="mini")
+        questionnaire_id = "mini"
+        if own_questionnaire is not None:
+            questionnaire_id = questionnaires.import_questionnaire(session, catalog, workspace.id, own_questionnaire,
+                                                                   "own.yaml", user.id).id
+        assessment = clients.create_assessment(session, catalog, workspace.id, org.id, questionnaire_id=questionnaire_id)
         ids, tokens = [], []
         for index, answer_set in enumerate(answers):
             invitation = clients.invite(session, assessment, role=("executive", "service_staff", "it")[index % 3],
