@@ -28,11 +28,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     inputs.init_app(app)  # before any route: ids in URLs are bounded
     security.init_proxy(app)  # client address, scheme and host as the trusted proxies saw them
     engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"])
+    app.extensions["assess.catalog"] = Catalog(app.config["QUESTIONNAIRE_DIR"])
     if app.config.get("UPGRADE_DATABASE"):  # `assess serve` on the embedded SQLite default
-        upgrade(engine)
+        from assess.services.peers import rebuild_after_upgrade
+
+        before, _after = upgrade(engine)
+        rebuild_after_upgrade(engine, app.extensions["assess.catalog"], before)
     check_schema(engine)  # refuses an outdated schema: run `assess db upgrade`
     init_database(app, engine)
-    app.extensions["assess.catalog"] = Catalog(app.config["QUESTIONNAIRE_DIR"])
     CSRFProtect(app)
     i18n.init_app(app)
     errors.init_app(app)

@@ -12,8 +12,9 @@ import hashlib
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
@@ -23,10 +24,16 @@ class CacheUnavailable(RuntimeError):
     """The shared cache cannot be reached for something that must not be skipped (deleting copies of data)."""
 
 
+Generations = tuple[int, ...]
+
+
 class Cache(Protocol):
     def get(self, key: str) -> bytes | None: ...
 
-    def set(self, key: str, value: bytes, ttl_seconds: int = 86_400, tags: Iterable[str] = ()) -> None: ...
+    def set(self, key: str, value: bytes, ttl_seconds: int = 86_400, tags: Sequence[str] = (),
+            expect: Generations | None = None) -> bool: ...
+
+    def generations(self, tags: Sequence[str]) -> Generations: ...
 
     def forget(self, tags: Iterable[str]) -> int: ...
 
@@ -36,36 +43,83 @@ def assessment_tag(assessment_id: int) -> str:
     return f"assessment:{assessment_id}"
 
 
+# A render reads the generations of its tags *before* it reads the data it shows, and stores its result only if
+# they are unchanged: a deletion raises them (forget), so a render that began before a deletion never stores a copy
+# of the deleted data, however the two interleave.
+
+
 class MemoryCache:
-    """A thread-safe LRU of bytes, per process."""
+    """A thread-safe LRU of bytes with expiry, per process (the embedded default without Redis)."""
 
     def __init__(self, max_items: int = 256) -> None:
-        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._items: OrderedDict[str, tuple[bytes, float]] = OrderedDict()  # key -> (value, expires at)
         self._tagged: dict[str, set[str]] = {}
+        self._generation: dict[str, int] = {}
         self._max = max_items
         self._lock = threading.Lock()
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
+            item = self._items.get(key)
+            if item is None:
+                return None
+            if item[1] < time.monotonic():
+                self._drop(key)
+                return None
+            self._items.move_to_end(key)
+            return item[0]
 
-    def set(self, key: str, value: bytes, ttl_seconds: int = 86_400, tags: Iterable[str] = ()) -> None:
+    def set(self, key: str, value: bytes, ttl_seconds: int = 86_400, tags: Sequence[str] = (),
+            expect: Generations | None = None) -> bool:
         with self._lock:
-            self._items[key] = value
+            if expect is not None and tuple(self._generation.get(t, 0) for t in tags) != expect:
+                return False  # the data changed (a deletion) since the render began: keep nothing of it
+            self._items[key] = (value, time.monotonic() + ttl_seconds)
             self._items.move_to_end(key)
             for tag in tags:
                 self._tagged.setdefault(tag, set()).add(key)
             while len(self._items) > self._max:
-                self._items.popitem(last=False)
+                self._drop(next(iter(self._items)))
+            return True
+
+    def generations(self, tags: Sequence[str]) -> Generations:
+        with self._lock:
+            return tuple(self._generation.get(t, 0) for t in tags)
 
     def forget(self, tags: Iterable[str]) -> int:
-        """Drop every entry set with any of `tags`; return how many there were."""
+        """Drop every entry set with any of `tags` and raise their generations; return how many entries there were."""
         with self._lock:
-            keys = set().union(*(self._tagged.pop(tag, set()) for tag in tags))
+            keys: set[str] = set()
+            for tag in tags:
+                self._generation[tag] = self._generation.get(tag, 0) + 1
+                keys |= self._tagged.pop(tag, set())
             return sum(1 for key in keys if self._items.pop(key, None) is not None)
+
+    def _drop(self, key: str) -> None:
+        self._items.pop(key, None)
+        for tag in [t for t, keys in self._tagged.items() if key in keys]:
+            self._tagged[tag].discard(key)
+            if not self._tagged[tag]:
+                del self._tagged[tag]
+
+
+# KEYS: the entry, then per tag its generation and its key set; ARGV: value, ttl, the entry's name, expected
+# generations (or none). Checks and writes in one step, so no forget can fall between them.
+_SET_IF_CURRENT = """
+local n = (#KEYS - 1) / 2
+for i = 1, n do
+  if #ARGV > 3 and (redis.call('GET', KEYS[2 * i]) or '0') ~= ARGV[3 + i] then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+for i = 1, n do
+  local set = KEYS[2 * i + 1]
+  redis.call('SADD', set, ARGV[3])
+  redis.call('EXPIRE', set, ARGV[2], 'GT')
+  redis.call('EXPIRE', set, ARGV[2], 'NX')
+end
+return 1
+"""
+GENERATION_TTL = 30 * 86_400  # longer than any entry lives
 
 
 class RedisCache:
@@ -74,8 +128,10 @@ class RedisCache:
     def __init__(self, url: str, prefix: str = "assess:cache:") -> None:
         import redis
 
-        self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        # Short timeouts: a Redis that drops packets must cost a page a second, not tens of seconds.
+        self._redis = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self._prefix = prefix
+        self._set_if_current: Any = self._redis.register_script(_SET_IF_CURRENT)
 
     def get(self, key: str) -> bytes | None:
         try:
@@ -85,26 +141,41 @@ class RedisCache:
             return None
         return value if isinstance(value, bytes) else None
 
-    def set(self, key: str, value: bytes, ttl_seconds: int = 86_400, tags: Iterable[str] = ()) -> None:
+    def set(self, key: str, value: bytes, ttl_seconds: int = 86_400, tags: Sequence[str] = (),
+            expect: Generations | None = None) -> bool:
+        keys = [self._prefix + key]
+        for tag in tags:
+            keys += [self._generation_key(tag), self._tag_key(tag)]
+        args: list[Any] = [value, ttl_seconds, key, *(expect if expect is not None else ())]
         try:
-            pipe = self._redis.pipeline()
-            pipe.set(self._prefix + key, value, ex=ttl_seconds)
-            for tag in tags:  # a set of the keys per tag, living as long as its longest-lived entry
-                pipe.sadd(self._tag_key(tag), key)
-                pipe.expire(self._tag_key(tag), ttl_seconds, gt=True)
-                pipe.expire(self._tag_key(tag), ttl_seconds, nx=True)
-            pipe.execute()
+            return bool(self._set_if_current(keys=keys, args=args))
         except Exception as error:
             log.warning("redis cache unavailable: %s", type(error).__name__)
+            return False
+
+    def generations(self, tags: Sequence[str]) -> Generations:
+        if not tags:
+            return ()
+        try:
+            found: Any = self._redis.mget([self._generation_key(t) for t in tags])
+        except Exception as error:
+            log.warning("redis cache unavailable: %s", type(error).__name__)
+            return tuple(-1 for _ in tags)  # matches nothing: what is rendered now is not stored
+        return tuple(int(v) if v is not None else 0 for v in found)
 
     def forget(self, tags: Iterable[str]) -> int:
-        """Delete every entry set with any of `tags`; return how many there were. Raises when Redis is down:
-        a deletion must not pretend the copies are gone."""
+        """Delete every entry set with any of `tags` and raise their generations; return how many entries there were.
+
+        Raises when Redis is down: a deletion must not pretend the copies are gone."""
         from redis.exceptions import RedisError
 
         deleted = 0
         try:
             for tag in tags:
+                pipe = self._redis.pipeline()
+                pipe.incr(self._generation_key(tag))
+                pipe.expire(self._generation_key(tag), GENERATION_TTL)
+                pipe.execute()
                 found: Any = self._redis.smembers(self._tag_key(tag))  # a set (the client is synchronous)
                 members = [m.decode() if isinstance(m, bytes) else str(m) for m in found]
                 if members:
@@ -117,6 +188,9 @@ class RedisCache:
 
     def _tag_key(self, tag: str) -> str:
         return f"{self._prefix}tag:{tag}"
+
+    def _generation_key(self, tag: str) -> str:
+        return f"{self._prefix}gen:{tag}"
 
 
 _shared: Cache | None = None

@@ -68,17 +68,22 @@ def db_upgrade(revision: str) -> None:
     """Apply the migrations up to REVISION (default: the newest)."""
     from sqlalchemy.exc import OperationalError
 
+    from assess.catalog import Catalog
     from assess.db.schema import SchemaError, upgrade
+    from assess.services.peers import rebuild_after_upgrade
 
     engine = database_engine()
     where = engine.url.render_as_string(hide_password=True)
     try:
         before, after = upgrade(engine, revision)
+        rebuilt = rebuild_after_upgrade(engine, Catalog(), before)
     except (SchemaError, OperationalError) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
     finally:
         engine.dispose()
+    if rebuilt:
+        click.echo(f"{where}: peer figures computed for {rebuilt} assessments")
     if before == after:
         click.echo(f"{where}: schema is up to date ({after})")
     else:

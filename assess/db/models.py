@@ -102,6 +102,9 @@ class Assessment(SQLModel, table=True):
     questionnaire_digest: str | None = Field(default=None, max_length=64)  # None: pinned before digests existed
     title: str = Field(default="", max_length=200)
     targets: dict[str, int] | None = Field(default=None, sa_column=Column(JSON))
+    # The plan: how many initiatives the client can run in parallel, and how many measures the plan holds.
+    capacity: int | None = Field(default=None)  # None: the default (domain.roadmap.PlanSettings)
+    focus: int | None = Field(default=None)
     deadline: dt.date | None = None
     previous_id: int | None = Field(default=None, foreign_key="assessment.id")  # the assessment this follows up
     created_by: int | None = Field(default=None, foreign_key="user.id")
@@ -167,23 +170,40 @@ class AssessmentScore(SQLModel, table=True):
     score: float
 
 
-class PeerAggregate(SQLModel, table=True):
-    """One workspace's contribution to a peer group: its organisations' latest stored scores, summed per dimension.
-
-    Recomputed for the workspace and group whenever one of its assessment scores
-    changes, so a results page reads a few rows per group instead of every peer.
-    """
-
-    __tablename__ = "peer_aggregate"
+class _PeerRow(SQLModel):
+    """One workspace's contribution to a peer group: its organisations' latest stored scores, summed per dimension."""
 
     questionnaire_id: str = Field(max_length=80, primary_key=True)
-    grouping: str = Field(max_length=20, primary_key=True)  # "industry" | "size"
+    grouping: str = Field(max_length=20, primary_key=True)  # "industry"
     value: str = Field(max_length=40, primary_key=True)
-    workspace_id: int = Field(sa_column=Column(Integer, ForeignKey("workspace.id", ondelete="CASCADE"),
-                                               primary_key=True))
+    workspace_id: int = Field(foreign_key="workspace.id", ondelete="CASCADE", primary_key=True)
     dimension_id: str = Field(max_length=80, primary_key=True)
     organisations: int
     total: float
+
+
+class PeerAggregate(_PeerRow, table=True):
+    """The current contributions, recomputed for a workspace and group whenever one of its scores changes."""
+
+    __tablename__ = "peer_aggregate"
+
+
+class PeerPublished(_PeerRow, table=True):
+    """The contributions peer pages show: a copy of peer_aggregate for a group, taken only once organisations of
+    several workspaces have changed since the last copy, so that two views never differ by one client."""
+
+    __tablename__ = "peer_published"
+
+
+class PeerPending(SQLModel, table=True):
+    """Workspaces whose contribution to a group changed since the group was last published."""
+
+    __tablename__ = "peer_pending"
+
+    questionnaire_id: str = Field(max_length=80, primary_key=True)
+    grouping: str = Field(max_length=20, primary_key=True)
+    value: str = Field(max_length=40, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", ondelete="CASCADE", primary_key=True)
 
 
 class AuditEntry(SQLModel, table=True):

@@ -60,4 +60,5 @@ def checkpoint(engine: Engine) -> None:
     with engine.connect() as connection:
         busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
         if busy and busy[0]:
-            log.warning("the SQLite checkpoint after a deletion was blocked by a reader; it completes later")
+            log.warning("the SQLite checkpoint after a deletion was blocked by a reader: deleted data stays in the "
+                        "-wal file until the next checkpoint that is not (the next deletion, or SQLite's own)")

@@ -49,6 +49,8 @@ SCOPE: dict[str, tuple[str, str | None]] = {
     "consensus": ("assessment_id", "assessment"),
     "assessment_score": ("assessment_id", "assessment"),
     "peer_aggregate": ("workspace_id", "workspace"),
+    "peer_published": ("workspace_id", "workspace"),
+    "peer_pending": ("workspace_id", "workspace"),
     "audit_log": ("workspace_id", "workspace"),
 }
 
@@ -314,6 +316,10 @@ def restore_backup(engine: Engine, lines: Iterable[str]) -> Counter[str]:
             upgrade(engine)
         except SchemaError as error:
             raise BackupError(str(error)) from None
+        from assess.catalog import Catalog
+        from assess.services.peers import rebuild_after_upgrade
+
+        rebuild_after_upgrade(engine, Catalog(), revision)  # a backup from before stored peer figures
     return counts
 
 

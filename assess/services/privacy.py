@@ -88,10 +88,13 @@ def forget_artefacts(session: Session, assessment_ids: Collection[int]) -> None:
         after_commit(session, lambda: checkpoint(engine))
 
 
-def delete_respondents(session: Session, ids: Collection[int]) -> Counter[str]:
-    """Delete respondents with their answers; return the number of rows per table."""
+def delete_respondents(session: Session, ids: Collection[int], *, copies: bool = True) -> Counter[str]:
+    """Delete respondents with their answers; return the number of rows per table.
+
+    `copies`: also delete the cached reports of their assessments (the caller does when it deletes those).
+    """
     counts: Counter[str] = Counter()
-    if ids:
+    if ids and copies:
         assessments = session.exec(select(Respondent.assessment_id).where(col(Respondent.id).in_(list(ids)))).all()
         forget_artefacts(session, set(assessments))
     counts["answer"] += _delete(session, AnswerRow, col(AnswerRow.respondent_id), ids)
@@ -108,7 +111,7 @@ def delete_assessments(session: Session, ids: Collection[int]) -> Counter[str]:
     groups = peers.group_keys(session, list(set(organisations)))  # peer groups these assessments counted in
     forget_artefacts(session, ids)
     respondents = session.exec(select(Respondent.id).where(col(Respondent.assessment_id).in_(list(ids)))).all()
-    counts = delete_respondents(session, [r for r in respondents if r is not None])
+    counts = delete_respondents(session, [r for r in respondents if r is not None], copies=False)
     counts["consensus"] += _delete(session, Consensus, col(Consensus.assessment_id), ids)
     counts["assessment_score"] += _delete(session, AssessmentScore, col(AssessmentScore.assessment_id), ids)
     # A follow-up of a deleted assessment stays, without its link to the deleted one.

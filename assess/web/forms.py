@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -131,8 +132,8 @@ class ChoiceMarkup:
 
 def choice_markup(questionnaire: Questionnaire, dimension: Dimension, lang: str) -> dict[str, list[ChoiceMarkup]]:
     """Pre-rendered radio buttons per question of a page (the page's hot path)."""
-    cache: dict[PageKey, dict[str, list[ChoiceMarkup]]] = app_cache("page_choices")
-    key = (questionnaire.ref, dimension.id, lang)
+    cache: dict[tuple[QuestionnaireRef, str, str, str], dict[str, list[ChoiceMarkup]]] = app_cache("page_choices")
+    key = (questionnaire.ref, dimension.id, lang, str(get_locale()))  # "Don't know" is in the interface's language
     cached = cache.get(key)
     if cached is None:
         cached = {}

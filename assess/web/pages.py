@@ -21,6 +21,7 @@ from assess.domain.text import is_storable, without_unstorable
 from assess.services import assessments as svc
 from assess.web.forms import allowed_keys, choice_markup, field_names, page_form_class, state_digest
 from assess.web.frames import FrameCache, Placeholders
+from assess.web.i18n import current_language
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +133,8 @@ def _destination(page: Page) -> tuple[int, str]:
         return pages, url_for("survey.review", token=page.token)
     if nav == "back":
         target = max(1, page.number - 1)
-    elif nav.startswith("page-") and nav[5:].isdigit() and 1 <= int(nav[5:]) <= pages:
+    elif nav.startswith("page-") and nav[5:].isascii() and nav[5:].isdigit() and len(nav) <= 9 \
+            and 1 <= int(nav[5:]) <= pages:
         target = int(nav[5:])
     else:
         target = min(pages, page.number + 1)
@@ -170,7 +172,7 @@ def _values(page: Page) -> dict[str, Markup]:
     }
     choices = choice_markup(page.questionnaire, page.dimension, page.lang)
     for question in page.dimension.questions:
-        shown = page.shown[question.id]
+        shown = page.shown.get(question.id, Shown())  # empty when shown without the database (render_outage)
         radios = (c.checked_html if c.value == shown.value else c.html for c in choices[question.id])
         values[f"radios:{question.id}"] = Markup("".join(radios))  # the pieces are pre-escaped Markup
         values[f"state:{question.id}"] = escape(shown.state)
@@ -192,7 +194,7 @@ def render_page(page: Page) -> str:
     if page.errors:
         return render_template("survey/page.html", v=_values(page), **_static_context(page))
     frames: FrameCache = current_app.extensions.setdefault("assess.frames", FrameCache())
-    key = (page.questionnaire.ref, page.number, page.lang)
+    key = (page.questionnaire.ref, page.number, page.lang, current_language())  # the texts, and the interface's
 
     def render(placeholders: Placeholders) -> str:
         return render_template("survey/page.html", v=placeholders, **_static_context(page))

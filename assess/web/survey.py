@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from assess.db import repo
 from assess.db.models import utcnow
+from assess.domain.text import without_unstorable
 from assess.services import assessments as svc
 from assess.services import privacy
 from assess.web.database import catalog, db, default_questionnaire
@@ -103,7 +104,10 @@ def start() -> str | Response | tuple[str, int]:
         privacy.accept_notice(db(), started.respondent, _time_of(accepted))
         session["lang"] = form.language.data
         return redirect(url_for("survey.page", token=started.token, number=1))
-    status = 400 if request.method == "POST" and form.errors.keys() - {"organisation"} else 200
+    only_name_missing = set(form.errors) == {"organisation"} and not (form.organisation.data or "").strip()
+    status = 400 if request.method == "POST" and form.errors and not only_name_missing else 200
+    if form.organisation.data:
+        form.organisation.data = without_unstorable(form.organisation.data)  # shown again, never stored
     return render_template("survey/start.html", form=form), status
 
 
@@ -196,7 +200,7 @@ for _kind in UNAVAILABLE:
 
 
 @bp.errorhandler(CSRFError)
-def _session_expired(_error: CSRFError) -> tuple[str, int]:
+def _session_expired(_error: CSRFError) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     """A page saved after the session expired: show it again with what was entered (nothing is stored)."""
     args = request.view_args or {}
     if request.endpoint != "survey.page" or request.method != "POST":
@@ -205,4 +209,6 @@ def _session_expired(_error: CSRFError) -> tuple[str, int]:
         page = load_page(db(), catalog(), str(args.get("token")), int(args.get("number", 0)), current_language())
     except HTTPException:
         return render_error(400)
+    except UNAVAILABLE as error:  # expired and the database away at once: keep what was typed all the same
+        return _page_not_saved(error)
     return render_unsaved(page), 400

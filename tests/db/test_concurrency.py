@@ -101,3 +101,52 @@ def test_two_tabs_saving_the_same_question_at_once_keep_one_answer(app: Flask) -
     assert codes == [302] * 5
     answers = stored(app)
     assert list(answers) == ["ch.booking"] and answers["ch.booking"][0] in {"1", "2", "3", "4", "5"}
+
+
+def _finish_slowly(app: Flask, respondent_id: int, hold: float, start_after: float) -> None:
+    """Finish a respondent (peer figures are written in the same transaction) and keep the transaction open."""
+    import time
+
+    from assess.db.models import Respondent
+    from assess.services import assessments
+
+    time.sleep(start_after)
+    with Session(app.extensions["assess.engine"]) as session:
+        respondent = session.get(Respondent, respondent_id)
+        assert respondent is not None
+        assessments.finish(session, app.extensions["assess.catalog"], respondent)
+        time.sleep(hold)  # the other transaction arrives while this one holds its peer rows
+        session.commit()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("same_assessment", [False, True], ids=["two clients of one workspace", "one assessment"])
+def test_respondents_finishing_at_once_both_count_in_the_peer_figures(app: Flask, same_assessment: bool) -> None:
+    """The review found the second of two simultaneous finishes failing on the peer tables' keys (a 500)."""
+    from assess.db.models import AssessmentScore, PeerAggregate
+    from assess.services import accounts, assessments, clients
+    from assess.services.assessments import PageChange
+
+    catalog = app.extensions["assess.catalog"]
+    with Session(app.extensions["assess.engine"], expire_on_commit=False) as session:
+        workspace = accounts.create_workspace(session, "Nord")
+        orgs = [clients.create_organisation(session, workspace.id or 0, name=f"Kunde {n}", industry="energy",
+                                            size="50-249") for n in range(2)]
+        first = clients.create_assessment(session, catalog, workspace.id or 0, orgs[0].id or 0, questionnaire_id="mini")
+        second = first if same_assessment else clients.create_assessment(
+            session, catalog, workspace.id or 0, orgs[1].id or 0, questionnaire_id="mini")
+        ids = []
+        for assessment in (first, second):
+            respondent = clients.invite(session, assessment, role="executive").respondent
+            assessments.save_answers(session, catalog, respondent, [PageChange("ch.booking", "3", "", "")])
+            ids.append(respondent.id or 0)
+        session.commit()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = [pool.submit(_finish_slowly, app, ids[0], 0.6, 0.0), pool.submit(_finish_slowly, app, ids[1], 0.0, 0.2)]
+        for future in done:
+            future.result(timeout=60)  # neither raises
+    with Session(app.extensions["assess.engine"]) as session:
+        scored = {row.assessment_id for row in session.exec(select(AssessmentScore))}
+        assert scored == {first.id, second.id}
+        counts = {row.organisations for row in session.exec(select(PeerAggregate)) if row.dimension_id == "channels"}
+        assert counts == {1 if same_assessment else 2}

@@ -168,3 +168,31 @@ def test_sqlite_migrations_keep_the_rows_of_a_rebuilt_tables_children(tmp_path: 
     with Session(engine) as session:
         assert len(session.exec(select(AnswerRow)).all()) == 1
     engine.dispose()
+
+
+def test_an_upgrade_from_before_stored_peer_figures_computes_them(empty: Engine) -> None:
+    """Finished assessments of five workspaces, made at revision 0001, count as peers right after the upgrade."""
+    from assess.catalog import Catalog
+    from assess.db.models import AssessmentScore, PeerPublished
+    from assess.services.peers import rebuild_after_upgrade
+
+    upgrade(empty, "0001")
+    with empty.begin() as connection:
+        for n in range(1, 6):
+            connection.execute(text("INSERT INTO workspace (id, name, retention_days, created_at) "
+                                    "VALUES (:n, :name, 730, CURRENT_TIMESTAMP)"), {"n": n, "name": f"W{n}"})
+            connection.execute(text("INSERT INTO organisation (id, workspace_id, name, industry, size, created_at) "
+                                    "VALUES (:n, :n, 'Kunde', 'energy', '50-249', CURRENT_TIMESTAMP)"), {"n": n})
+            connection.execute(text("INSERT INTO assessment (id, organisation_id, questionnaire_id, questionnaire_version,"
+                                    " title, created_at) VALUES (:n, :n, 'mini', '1.0', '', CURRENT_TIMESTAMP)"), {"n": n})
+            connection.execute(text("INSERT INTO respondent (id, assessment_id, token_hash, role, language, current_page,"
+                                    " created_at, updated_at, finished_at) VALUES (:n, :n, :h, 'it', 'de', 1,"
+                                    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"n": n, "h": f"h{n}"})
+            connection.execute(text("INSERT INTO answer (respondent_id, question_id, value, comment, reason, updated_at) "
+                                    "VALUES (:n, 'ch.booking', '4', '', '', CURRENT_TIMESTAMP)"), {"n": n})
+    before, _after = upgrade(empty)
+    assert rebuild_after_upgrade(empty, Catalog(FIXTURES), before) == 5
+    with Session(empty) as session:
+        assert len({row.assessment_id for row in session.exec(select(AssessmentScore))}) == 5
+        assert len({row.workspace_id for row in session.exec(select(PeerPublished))}) == 5
+    assert rebuild_after_upgrade(empty, Catalog(FIXTURES), "0002") == 0  # nothing to do from 0002 on

@@ -155,3 +155,17 @@ def test_a_deletion_while_redis_is_down_deletes_nothing() -> None:
 
     with pytest.raises(CacheUnavailable):
         RedisCache("redis://127.0.0.1:1/0").forget(["assessment:1"])
+
+
+def test_redis_cache_keeps_no_copy_rendered_before_a_deletion() -> None:
+    prefix = f"assess-test:{uuid.uuid4().hex}:"
+    cache = RedisCache(REDIS_URL, prefix)
+    before = cache.generations(["assessment:7"])
+    cache.forget(["assessment:7"])  # a deletion while the report renders
+    assert cache.set("report-pdf:x", b"%PDF stale", ttl_seconds=60, tags=["assessment:7"], expect=before) is False
+    assert cache.get("report-pdf:x") is None
+    now = cache.generations(["assessment:7"])
+    assert cache.set("report-pdf:x", b"%PDF fresh", ttl_seconds=60, tags=["assessment:7"], expect=now) is True
+    assert cache.get("report-pdf:x") == b"%PDF fresh"
+    client = redis.Redis.from_url(REDIS_URL)
+    client.delete(*client.keys(f"{prefix}*"))

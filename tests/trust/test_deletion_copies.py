@@ -102,3 +102,22 @@ def test_purge_deletes_the_cached_copies_of_what_it_deletes(
         privacy.purge(session, now=utcnow() + dt.timedelta(days=5000))
         session.commit()
     assert not [key for key in cache._items if key.startswith(("report-pdf:", "chart-svg:"))]
+
+
+def test_a_report_rendered_across_a_deletion_is_not_kept(
+        app: Flask, consultant: FlaskClient, seeded: Seeded, cache: MemoryCache) -> None:
+    """The review's race: a download began, the respondent was deleted, and the finished PDF was cached for a day."""
+    from assess.reporting.pdf import render_pdf
+    from assess.services import clients
+    from assess.web.reports import assessment_report
+
+    catalog = app.extensions["assess.catalog"]
+    with app.test_request_context(), Session(app.extensions["assess.engine"]) as session:
+        row, org = clients.assessment(session, seeded.workspace_id, seeded.assessment_id) or (None, None)
+        assert row is not None and org is not None
+        context = assessment_report(session, catalog, row, org, "de")  # the download has read the data...
+    page = f"/w/assessment/{seeded.assessment_id}"
+    assert post_form(consultant, page, f"/w/respondent/{seeded.respondent_ids[0]}/delete",
+                     {"confirm": "yes"}).status_code == 302  # ...when the deletion comes in
+    render_pdf(context)  # the download still gets its file
+    assert not [key for key in cache._items if key.startswith(("report-pdf:", "chart-svg:"))]

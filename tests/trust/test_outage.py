@@ -125,3 +125,20 @@ def test_a_postgresql_restart_loses_nothing(proxied: tuple[Flask, TcpProxy]) -> 
     again = client.post(f"/r/{token}/page/1", data={**_resend(response.data), "nav": "next"})
     assert again.status_code == 302
     assert _stored(app)["ch.chat"] == ("na", "", "Wir bieten keinen Chat an")
+
+
+def test_an_expired_session_during_an_outage_still_keeps_the_answers(app: Flask, client: FlaskClient) -> None:
+    token = start(client)
+    form = page_form(client, token, 1)
+    engine = app.extensions["assess.engine"]
+    dead = make_engine(NOWHERE)
+    app.extensions["assess.engine"] = dead
+    try:
+        expired = client.post(f"/r/{token}/page/1", data={**form, **SENT, "csrf_token": "expired"})
+        forged = client.post(f"/r/{token}/page/1", data={**form, **SENT, "rid": "0" * 16})
+    finally:
+        app.extensions["assess.engine"] = engine
+        dead.dispose()
+    assert expired.status_code == 503
+    _assert_shown_again(expired.data)
+    assert forged.status_code == 503 and b"Buchung l" not in forged.data  # another tab's form: nothing of it shown

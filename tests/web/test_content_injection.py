@@ -44,3 +44,11 @@ def test_markup_in_titles_never_reaches_a_page_raw(app: Flask, client: FlaskClie
         assert "<svg onload" not in body and "<h1 id=inj>" not in body
         assert body.count("</script>") == body.count("<script")  # no script element ends early
         assert "\\u003csvg onload=alert(1)\\u003e" in body or "&lt;svg onload=alert(1)&gt;" in body
+
+
+def test_chart_labels_are_text_for_plotly_too() -> None:
+    """plotly.js draws <a href> and <span style> in labels: a title is escaped before it becomes one."""
+    from assess.reporting.charts import _short
+
+    assert _short("</script><a href='x'>Kanäle</a>", 200) == "&lt;/script&gt;&lt;a href='x'&gt;Kanäle&lt;/a&gt;"
+    assert "<" not in _short("a" * 40 + "<b>")

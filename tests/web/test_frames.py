@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import yaml
 from flask import Flask, render_template
 from flask.testing import FlaskClient
+from sqlmodel import Session
 
+from assess.services import accounts, clients, questionnaires
 from assess.web import pages
 from assess.web.database import catalog, db
 from assess.web.frames import Frame, Placeholders
-from tests.web.conftest import page_form, start
+from tests.conftest import FIXTURES
+from tests.web.conftest import csrf_of, page_form, start
 
 
 def test_frame_fill_equals_full_render(app: Flask, client: FlaskClient) -> None:
@@ -39,3 +43,38 @@ def test_text_that_looks_like_a_placeholder_is_only_text() -> None:
     """A question text may contain anything, also what the placeholders of an earlier frame looked like."""
     frame = Frame.build(lambda p: f"<p>QQslot999QQ QQslot0QQ {p['a']}</p>")
     assert frame.fill({"a": "x"}) == "<p>QQslot999QQ QQslot0QQ x</p>"
+
+
+def _german_only() -> str:
+    """The mini questionnaire with its German texts only."""
+    def strip(node: object) -> object:
+        if isinstance(node, dict):
+            if set(node) == {"de", "en"}:
+                return {"de": node["de"]}
+            return {k: strip(v) for k, v in node.items()}
+        return [strip(v) for v in node] if isinstance(node, list) else node
+    data = strip(yaml.safe_load((FIXTURES / "mini.yaml").read_text(encoding="utf-8")))
+    assert isinstance(data, dict)
+    return yaml.safe_dump({**data, "id": "nur-deutsch", "languages": ["de"]}, allow_unicode=True)
+
+
+def test_a_page_frame_follows_the_interface_language(app: Flask) -> None:
+    """A German-only questionnaire: an English visitor first must not leave English buttons for a German one."""
+    catalog = app.extensions["assess.catalog"]
+    with Session(app.extensions["assess.engine"]) as session:
+        workspace = accounts.create_workspace(session, "Nord")
+        questionnaires.import_questionnaire(session, catalog, workspace.id or 0, _german_only(), "de.yaml", None)
+        org = clients.create_organisation(session, workspace.id or 0, name="Kunde", industry="retail", size="1-49")
+        assessment = clients.create_assessment(session, catalog, workspace.id or 0, org.id or 0,
+                                               questionnaire_id="nur-deutsch")
+        tokens = [clients.invite(session, assessment, role="it").token for _ in range(2)]
+        session.commit()
+    pages = []
+    for token, language in zip(tokens, ("en", "de"), strict=True):
+        browser = app.test_client()
+        browser.get(f"/lang/{language}")
+        notice = browser.get(f"/r/{token}/privacy")
+        browser.post(f"/r/{token}/privacy", data={"csrf_token": csrf_of(notice.data), "accept": "yes"})
+        pages.append(browser.get(f"/r/{token}/page/1").get_data(as_text=True))
+    assert 'lang="en"' in pages[0] and "Save and next" in pages[0]
+    assert 'lang="de"' in pages[1] and "Save and next" not in pages[1] and "Weiß nicht" in pages[1]

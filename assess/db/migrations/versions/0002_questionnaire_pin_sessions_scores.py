@@ -1,4 +1,4 @@
-"""questionnaire pin, session generation, assessment scores and peer aggregates
+"""questionnaire pin, session generation, assessment scores, peer figures, plan settings
 
 An assessment now pins where its questionnaire comes from (shipped or a
 workspace's own) and the hash of its text; existing assessments of a workspace
@@ -36,6 +36,25 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], name=op.f('fk_peer_aggregate_workspace_id_workspace'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('questionnaire_id', 'grouping', 'value', 'workspace_id', 'dimension_id', name=op.f('pk_peer_aggregate'))
     )
+    op.create_table('peer_pending',
+    sa.Column('questionnaire_id', sa.String(length=80), nullable=False),
+    sa.Column('grouping', sa.String(length=20), nullable=False),
+    sa.Column('value', sa.String(length=40), nullable=False),
+    sa.Column('workspace_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], name=op.f('fk_peer_pending_workspace_id_workspace'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('questionnaire_id', 'grouping', 'value', 'workspace_id', name=op.f('pk_peer_pending'))
+    )
+    op.create_table('peer_published',
+    sa.Column('questionnaire_id', sa.String(length=80), nullable=False),
+    sa.Column('grouping', sa.String(length=20), nullable=False),
+    sa.Column('value', sa.String(length=40), nullable=False),
+    sa.Column('workspace_id', sa.Integer(), nullable=False),
+    sa.Column('dimension_id', sa.String(length=80), nullable=False),
+    sa.Column('organisations', sa.Integer(), nullable=False),
+    sa.Column('total', sa.Float(), nullable=False),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], name=op.f('fk_peer_published_workspace_id_workspace'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('questionnaire_id', 'grouping', 'value', 'workspace_id', 'dimension_id', name=op.f('pk_peer_published'))
+    )
     op.create_table('assessment_score',
     sa.Column('assessment_id', sa.Integer(), nullable=False),
     sa.Column('dimension_id', sa.String(length=80), nullable=False),
@@ -46,6 +65,8 @@ def upgrade() -> None:
     with op.batch_alter_table('assessment', schema=None) as batch_op:
         batch_op.add_column(sa.Column('questionnaire_workspace_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('questionnaire_digest', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('capacity', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('focus', sa.Integer(), nullable=True))
 
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False))
@@ -74,9 +95,13 @@ def downgrade() -> None:
         batch_op.drop_column('session_generation')
 
     with op.batch_alter_table('assessment', schema=None) as batch_op:
+        batch_op.drop_column('focus')
+        batch_op.drop_column('capacity')
         batch_op.drop_column('questionnaire_digest')
         batch_op.drop_column('questionnaire_workspace_id')
 
     op.drop_table('assessment_score')
+    op.drop_table('peer_published')
+    op.drop_table('peer_pending')
     op.drop_table('peer_aggregate')
     # ### end Alembic commands ###
