@@ -2,7 +2,9 @@
 
 Run: .venv/bin/python bench/score.py [--respondents N] [--repeat R]
 Prints the best and median of R runs for (a) one aggregate evaluation of all
-respondents (scores, flags, roadmap) and (b) scoring each respondent alone.
+respondents (scores, flags, roadmap, roles, agenda) and (b) each respondent
+evaluated alone, and the two budgets: the aggregate under 50 ms, one
+respondent's full evaluation under 5 ms.
 """
 
 from __future__ import annotations
@@ -37,13 +39,15 @@ def make_responses(questionnaire: Questionnaire, count: int, seed: int = 7) -> l
     return responses
 
 
-def timed(label: str, repeat: int, work: Callable[[], object]) -> None:
+def timed(label: str, repeat: int, work: Callable[[], object], per: int = 1) -> float:
+    """Print best and median of `repeat` runs (per item when `per` > 1); return the median in ms."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         work()
-        times.append((time.perf_counter() - start) * 1000)
-    print(f"{label:<58} best {min(times):8.1f} ms   median {statistics.median(times):8.1f} ms")
+        times.append((time.perf_counter() - start) * 1000 / per)
+    print(f"{label:<62} best {min(times):8.2f} ms   median {statistics.median(times):8.2f} ms")
+    return statistics.median(times)
 
 
 def main() -> None:
@@ -55,13 +59,13 @@ def main() -> None:
     responses = make_responses(questionnaire, args.respondents)
     n, q = args.respondents, questionnaire.question_count
     print(f"{n} respondents x {q} questions ({n * q} answers), {args.repeat} runs")
-    timed(f"aggregate: evaluate all {n} together (scores+flags+roadmap)", args.repeat,
-          lambda: evaluate(questionnaire, responses))
+    aggregate = timed(f"aggregate: evaluate all {n} together (everything)", args.repeat,
+                      lambda: evaluate(questionnaire, responses))
     timed("aggregate: score_responses only", args.repeat, lambda: score_responses(questionnaire, responses))
-    timed(f"individual: score each of {n} respondents alone", args.repeat,
-          lambda: [score_responses(questionnaire, [r]) for r in responses])
-    timed(f"individual: evaluate each of {n} alone (with roadmap)", max(1, args.repeat // 2),
-          lambda: [evaluate(questionnaire, [r]) for r in responses])
+    single = timed("one respondent: full evaluation (scores, flags, roadmap), each", max(1, args.repeat // 2),
+                   lambda: [evaluate(questionnaire, [r]) for r in responses[:200]], per=200)
+    print(f"budgets: aggregate {aggregate:.1f} ms of 50 ms ({'ok' if aggregate < 50 else 'OVER'}), "
+          f"one respondent {single:.2f} ms of 5 ms ({'ok' if single < 5 else 'OVER'})")
 
 
 if __name__ == "__main__":

@@ -52,10 +52,14 @@ def test_score_json_has_the_documented_shape(tmp_path: Path) -> None:
     assert set(result) >= {"overall", "dimensions", "flags", "roadmap"}
     assert result["overall"]["excluded_dimensions"] == ["data"]
     assert [f["rule"] for f in result["flags"]] == ["r.island", "r.gap"]
+    assert result["format"] == 2
     phases = result["roadmap"]["phases"]
-    assert [m["id"] for m in phases[0]["measures"]] == ["m.map"]
+    first = {m["id"]: m for m in phases[0]["measures"]}
+    assert list(first) == ["m.map", "m.integrate"]  # the integration starts when the process map is done
+    assert first["m.integrate"]["start_week"] == first["m.map"]["end_week"] == 4
+    assert first["m.integrate"]["why"][0]["text"] == "“Booking handover?” is at level 1.0; it is to reach 3"
     assert phases[0]["gate"]["conditions"][0]["text"] == "“Process map?” at level 3 or more (now 2.0)"
-    assert phases[1]["measures"][0]["why"][0]["text"] == "“Booking handover?” is at level 1.0; it is to reach 3"
+    assert result["roadmap"]["settings"]["capacity"] == 3
 
 
 def test_score_several_respondents_text(tmp_path: Path) -> None:
@@ -66,7 +70,9 @@ def test_score_several_respondents_text(tmp_path: Path) -> None:
     code, out, _ = invoke("score", path, "--questionnaire", MINI, "--format", "text", "--lang", "de")
     assert code == 0
     assert "2 Teilnehmende" in out
-    assert "Fragen mit 2+ Stufen Abweichung" in out and "Online-Buchung? (2–5)" in out
+    assert "Fragen mit 2+ Stufen Abweichung" in out
+    assert "Online-Buchung? [gespalten] (Geschäftsführung 5; Service 2)" in out  # two camps, never "3.5"
+    assert "Nach Rolle:" in out and "Wahrnehmungslücke" in out
 
 
 @pytest.mark.parametrize(
@@ -134,3 +140,16 @@ def test_questionnaire_import_validates_and_stores_per_workspace(tmp_path: Path,
     with Session(engine) as session:
         assert [(r.questionnaire_id, r.version) for r in session.exec(select(StoredQuestionnaire))] == [("own", "1.0")]
     engine.dispose()
+
+
+def test_the_plan_settings_come_from_the_answers_file(tmp_path: Path) -> None:
+    answers = {"ch.booking": 5, "ch.chat": 1, "proc.handover": 1, "proc.map": 1, "data.master": 1}
+    path = write(tmp_path, {"questionnaire": "mini", "answers": answers, "planning": {"capacity": 1, "focus": 2}})
+    code, out, _ = invoke("score", path, "--questionnaire", MINI)
+    assert code == 0
+    assert json.loads(out)["roadmap"]["settings"] == {"capacity": 1, "focus": 2, "phase_weeks": 13, "gate_items": 6,
+                                                      "quick_win_weeks": 12}
+    bad = write(tmp_path, {"questionnaire": "mini", "answers": answers, "planning": {"capacity": 0, "speed": 2}})
+    code, _, err = invoke("score", bad, "--questionnaire", MINI)
+    assert code == 2
+    assert "planning.capacity: a whole number from 1 to 10" in err and "planning.speed: unknown setting" in err

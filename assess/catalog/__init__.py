@@ -123,6 +123,11 @@ class Catalog:
                 loaded: dict[tuple[str, str], Questionnaire] = {}
                 for path in sorted(self.directory.glob("*.yaml")):
                     questionnaire = load_questionnaire(path, trusted=True)  # the operator's own files
+                    other = loaded.get(questionnaire.key)
+                    if other is not None:  # one would silently hide the other, and pinned assessments with it
+                        raise QuestionnaireError([Problem(str(path), 1, "version", (
+                            f"'{questionnaire.id}' version {questionnaire.version} is also in {other.source}; "
+                            "give one of them another version, or remove the copy"))])
                     loaded[questionnaire.key] = questionnaire
                 self._by_key = loaded
             return self._by_key

@@ -10,6 +10,7 @@ from assess.domain.questionnaire import (
     Condition,
     Dimension,
     Effort,
+    Group,
     Measure,
     Question,
     Questionnaire,
@@ -17,6 +18,7 @@ from assess.domain.questionnaire import (
     RuleKind,
     ScoringSettings,
     Text,
+    Track,
     Trigger,
 )
 
@@ -26,17 +28,22 @@ def _text(values: Mapping[str, str], languages: tuple[str, ...]) -> Text:
 
 
 def _condition(spec: ConditionSpec | PrerequisiteSpec) -> Condition:
-    subject = "question" if spec.question is not None else "dimension"
-    ref = spec.question if spec.question is not None else spec.dimension
-    assert ref is not None
-    return Condition(subject, ref, spec.min_level, getattr(spec, "max_level", None))
+    counted = getattr(spec, "questions", None)
+    if counted is not None:
+        return Condition("count", counted[0], spec.min_level, getattr(spec, "max_level", None), tuple(counted),
+                         getattr(spec, "at_least", None) or 1)
+    subject = next(k for k in ("question", "group", "dimension") if getattr(spec, k) is not None)
+    return Condition(subject, getattr(spec, subject), spec.min_level, getattr(spec, "max_level", None))
 
 
 def _measure(spec: MeasureSpec, languages: tuple[str, ...]) -> Measure:
     triggers = []
     for t in spec.triggers:
-        subject = next(k for k in ("question", "dimension", "rule") if getattr(t, k) is not None)
-        triggers.append(Trigger(subject, getattr(t, subject), t.below))
+        subject = next(k for k in ("question", "group", "dimension", "rule") if getattr(t, k) is not None)
+        below = t.below if t.below is not None or subject == "rule" or spec.builds is None else spec.builds.to
+        triggers.append(Trigger(subject, getattr(t, subject), below))
+    levels = [t.below for t in triggers if t.below is not None]
+    level_from, level_to = (spec.builds.from_, spec.builds.to) if spec.builds else (1, max(levels, default=3))
     return Measure(
         id=spec.id,
         dimension_id=spec.dimension,
@@ -49,6 +56,9 @@ def _measure(spec: MeasureSpec, languages: tuple[str, ...]) -> Measure:
         impact=Effort(spec.impact),
         duration_weeks=spec.duration_weeks,
         kpis=tuple(_text(k, languages) for k in spec.kpis),
+        level_from=level_from,
+        level_to=level_to,
+        track=Track(spec.track),
     )
 
 
@@ -75,6 +85,7 @@ def build_questionnaire(spec: QuestionnaireSpec, source: str, *, digest: str = "
             description=_text(d.description, languages),
             weight=d.weight,
             target=d.target if d.target is not None else spec.default_target,
+            groups=tuple(Group(g.id, d.id, _text(g.title, languages), tuple(g.questions)) for g in d.groups),
             questions=tuple(
                 Question(
                     id=q.id,

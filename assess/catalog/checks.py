@@ -12,8 +12,6 @@ from typing import Any
 
 from assess.catalog.source import Path, Problem, SourceMap
 
-_SUBJECTS = ("measure", "question", "dimension", "rule")
-
 
 def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
     value = data.get(key) if isinstance(data, dict) else None
@@ -38,6 +36,16 @@ def _questions(data: Any) -> list[tuple[Path, dict[str, Any]]]:
     return [((*p, "questions", q), x) for p, dim in _dimensions(data) for q, x in _items(dim, "questions")]
 
 
+def _groups(data: Any) -> list[tuple[Path, dict[str, Any]]]:
+    return [((*p, "groups", g), x) for p, dim in _dimensions(data) for g, x in _items(dim, "groups")]
+
+
+def _group_members(data: Any) -> dict[str, list[str]]:
+    """group id -> its question ids (as written)."""
+    return {gid: [q for q in g.get("questions", []) if isinstance(q, str)] if isinstance(g.get("questions"), list) else []
+            for _, g in _groups(data) if (gid := _str(g, "id")) is not None}
+
+
 def _texts(data: Any) -> Iterator[tuple[Path, Any]]:
     """(path, text) for every translatable text."""
     yield ("title",), data.get("title")
@@ -48,6 +56,8 @@ def _texts(data: Any) -> Iterator[tuple[Path, Any]]:
     for path, question in _questions(data):
         yield (*path, "text"), question.get("text")
         yield (*path, "help"), question.get("help")
+    for path, group in _groups(data):
+        yield (*path, "title"), group.get("title")
     for m, measure in _items(data, "measures"):
         yield ("measures", m, "title"), measure.get("title")
         yield ("measures", m, "description"), measure.get("description")
@@ -65,17 +75,26 @@ def _translations(data: Any, languages: list[str], src: SourceMap) -> Iterator[P
         if not isinstance(text, dict):
             yield src.problem(path, f"expected a text per language ({', '.join(f'{x}: ...' for x in languages)})")
             continue
-        yield from _per_language(path, text, languages, src, _check_text)
+        yield from _per_language(path, text, languages, src, _check_title if path[-1] == "title" else _check_text)
     for path, question in _questions(data):
         levels = question.get("levels")
         if isinstance(levels, dict):
             yield from _per_language((*path, "levels"), levels, languages, src, _check_levels)
 
 
-def _check_text(value: Any) -> str | None:
+TITLE_LENGTH, TEXT_LENGTH = 200, 4000  # a title is a heading (and an assessment's default title)
+
+
+def _check_text(value: Any, limit: int = TEXT_LENGTH) -> str | None:
     if not isinstance(value, str):
         return f"expected text, got {value!r}; put it in quotes"
+    if len(value) > limit:
+        return f"{len(value)} characters; shorten it to at most {limit}"
     return None if value.strip() else "empty text; write it"
+
+
+def _check_title(value: Any) -> str | None:
+    return _check_text(value, TITLE_LENGTH)
 
 
 def _check_levels(value: Any) -> str | None:
@@ -118,7 +137,7 @@ def _known(data: Any) -> dict[str, list[str]]:
         return [i for _, x in items if (i := _str(x, "id")) is not None]
 
     return {
-        "question": ids(_questions(data)), "dimension": ids(_dimensions(data)),
+        "question": ids(_questions(data)), "group": ids(_groups(data)), "dimension": ids(_dimensions(data)),
         "measure": ids(_items(data, "measures")), "rule": ids(_items(data, "rules")),
     }
 
@@ -144,9 +163,9 @@ def _references(data: Any, src: SourceMap) -> Iterator[Problem]:
         if dimension is not None and dimension not in known["dimension"]:
             yield src.problem((*base, "dimension"), _unknown("dimension", dimension, known["dimension"]))
         for t, trigger in _items(measure, "triggers"):
-            yield from check((*base, "triggers", t), trigger, ("question", "dimension", "rule"))
+            yield from check((*base, "triggers", t), trigger, ("question", "group", "dimension", "rule"))
         for p, prereq in _items(measure, "prerequisites"):
-            yield from check((*base, "prerequisites", p), prereq, ("measure", "question", "dimension"))
+            yield from check((*base, "prerequisites", p), prereq, ("measure", "question", "group", "dimension"))
             if prereq.get("measure") is not None and prereq.get("measure") == measure.get("id"):
                 yield src.problem((*base, "prerequisites", p), "a measure cannot be its own prerequisite; remove it")
     for r, rule in _items(data, "rules"):
@@ -155,31 +174,62 @@ def _references(data: Any, src: SourceMap) -> Iterator[Problem]:
             if ref is not None and ref not in known["dimension"]:
                 yield src.problem(("rules", r, key), _unknown("dimension", ref, known["dimension"]))
         for c, condition in _items(rule, "conditions"):
-            yield from check(("rules", r, "conditions", c), condition, ("question", "dimension"))
+            yield from check(("rules", r, "conditions", c), condition, ("question", "group", "dimension"))
+            counted = condition.get("questions")
+            for q, name in enumerate(counted if isinstance(counted, list) else []):
+                if isinstance(name, str) and name not in known["question"]:
+                    yield src.problem(("rules", r, "conditions", c, "questions", q),
+                                      _unknown("question", name, known["question"]))
+    for path, dim in _dimensions(data):
+        own = {_str(q, "id") for _, q in _items(dim, "questions")}
+        for g, group in _items(dim, "groups"):
+            listed = group.get("questions")
+            for q, name in enumerate(listed if isinstance(listed, list) else []):
+                if isinstance(name, str) and name not in own:
+                    where = "a question of another dimension" if name in known["question"] else "unknown"
+                    yield src.problem((*path, "groups", g, "questions", q), (
+                        f"'{name}' is {where}: a group holds questions of its own dimension "
+                        f"({', '.join(sorted(x for x in own if x))[:120]})"))
 
 
 def _edges(data: Any) -> dict[str, list[tuple[str, str]]]:
     """measure -> [(prerequisite measure, how)], including measures a condition pulls in."""
     measures = [m for _, m in _items(data, "measures") if _str(m, "id")]
+    members = _group_members(data)
+    starts = {m["id"]: _band_start(m) for m in measures}
     addressing: dict[tuple[str, str], list[str]] = {}
     for measure in measures:
         for _, trigger in _items(measure, "triggers"):
-            subject = _subject(trigger, ("question", "dimension"))
+            subject = _subject(trigger, ("question", "group", "dimension"))
             if subject is not None:
                 addressing.setdefault(subject, []).append(measure["id"])
+                if subject[0] == "group":  # a measure on a group addresses each of its questions, and back
+                    for question in members.get(subject[1], []):
+                        addressing.setdefault(("question", question), []).append(measure["id"])
+    for group, questions in members.items():
+        for question in questions:
+            addressing.setdefault(("group", group), []).extend(addressing.get(("question", question), []))
     edges: dict[str, list[tuple[str, str]]] = {}
     for measure in measures:
         out = edges.setdefault(measure["id"], [])
         for _, prereq in _items(measure, "prerequisites"):
-            subject = _subject(prereq, ("measure", "question", "dimension"))
+            subject = _subject(prereq, ("measure", "question", "group", "dimension"))
             if subject is None:
                 continue
             if subject[0] == "measure":
                 out.append((subject[1], "prerequisite"))
-            else:
+            else:  # only measures that build from below the level asked for can be pulled in by it
                 how = f"addresses the condition on {subject[1]}"
-                out += [(a, how) for a in addressing.get(subject, []) if a != measure["id"]]
+                needed = prereq.get("min_level")
+                out += [(a, how) for a in dict.fromkeys(addressing.get(subject, [])) if a != measure["id"]
+                        and (not isinstance(needed, int) or starts.get(a, 1) < needed)]
     return edges
+
+
+def _band_start(measure: dict[str, Any]) -> int:
+    builds = measure.get("builds")
+    start = builds.get("from") if isinstance(builds, dict) else None
+    return start if isinstance(start, int) else 1
 
 
 def _cycles(data: Any, src: SourceMap) -> Iterator[Problem]:
@@ -224,6 +274,19 @@ def _cycles(data: Any, src: SourceMap) -> Iterator[Problem]:
     yield from problems
 
 
+def _trigger_levels(data: Any, src: SourceMap) -> Iterator[Problem]:
+    """A level trigger says below which level it fires, or takes it from the measure's `builds`."""
+    for m, measure in _items(data, "measures"):
+        if isinstance(measure.get("builds"), dict):
+            continue
+        for t, trigger in _items(measure, "triggers"):
+            subject = _subject(trigger, ("question", "group", "dimension"))
+            if subject is not None and "below" not in trigger:
+                yield src.problem(("measures", m, "triggers", t), (
+                    f"a {subject[0]} trigger needs 'below: N' (2 to 5): the level below which it fires; or give the "
+                    "measure 'builds: {from: N, to: M}' and the trigger fires below M"))
+
+
 def _unreachable(data: Any, src: SourceMap) -> Iterator[Problem]:
     needed = {_str(p, "measure") for _, m in _items(data, "measures") for _, p in _items(m, "prerequisites")}
     for m, measure in _items(data, "measures"):
@@ -244,9 +307,11 @@ def semantic_problems(data: Any, src: SourceMap) -> list[Problem]:
         problems += _translations(data, languages, src)
     problems += _duplicates(_dimensions(data), "dimension", src)
     problems += _duplicates(_questions(data), "question", src)
+    problems += _duplicates(_groups(data), "group", src)
     problems += _duplicates([(("measures", m), x) for m, x in _items(data, "measures")], "measure", src)
     problems += _duplicates([(("rules", r), x) for r, x in _items(data, "rules")], "rule", src)
     problems += _references(data, src)
+    problems += _trigger_levels(data, src)
     problems += _unreachable(data, src)
     problems += _cycles(data, src)
     return problems

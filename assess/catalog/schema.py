@@ -31,6 +31,12 @@ class QuestionSpec(Spec):
     levels: dict[str, list[str]]
 
 
+class GroupSpec(Spec):
+    id: Id
+    title: Text
+    questions: list[str] = Field(min_length=2)
+
+
 class DimensionSpec(Spec):
     id: Id
     title: Text
@@ -38,59 +44,86 @@ class DimensionSpec(Spec):
     weight: Weight = 1.0
     target: Level | None = None
     questions: list[QuestionSpec] = Field(min_length=1)
+    groups: list[GroupSpec] = []
 
 
 class TriggerSpec(Spec):
     question: str | None = None
+    group: str | None = None
     dimension: str | None = None
     rule: str | None = None
     below: Annotated[StrictInt, Field(ge=2, le=5)] | None = None
 
     @model_validator(mode="after")
     def _one_subject(self) -> TriggerSpec:
-        named = [k for k in ("question", "dimension", "rule") if getattr(self, k) is not None]
+        named = [k for k in ("question", "group", "dimension", "rule") if getattr(self, k) is not None]
         if len(named) != 1:
-            raise ValueError("a trigger names exactly one of question, dimension or rule")
+            raise ValueError("a trigger names exactly one of question, group, dimension or rule")
         if named[0] == "rule" and self.below is not None:
             raise ValueError("a rule trigger takes no 'below'; remove it")
-        if named[0] != "rule" and self.below is None:
-            raise ValueError(f"a {named[0]} trigger needs 'below: N' (2 to 5): the level below which it fires")
         return self
 
 
 class ConditionSpec(Spec):
     question: str | None = None
+    group: str | None = None
     dimension: str | None = None
+    questions: list[str] | None = Field(default=None, min_length=2)
+    at_least: Annotated[StrictInt, Field(ge=1)] | None = None
     min_level: Level | None = None
     max_level: Level | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> ConditionSpec:
-        if (self.question is None) == (self.dimension is None):
-            raise ValueError("a condition names exactly one of question or dimension")
+        named = [k for k in ("question", "group", "dimension", "questions") if getattr(self, k) is not None]
+        if len(named) != 1:
+            raise ValueError("a condition names exactly one of question, group, dimension or questions (a count)")
         if self.min_level is None and self.max_level is None:
             raise ValueError("a condition needs min_level, max_level or both")
         if self.min_level and self.max_level and self.min_level > self.max_level:
             raise ValueError("min_level is above max_level; the condition can never hold")
+        if (self.questions is None) != (self.at_least is None):
+            raise ValueError("a count condition gives 'questions: [...]' and 'at_least: N' together")
+        if self.questions is not None and self.at_least is not None and self.at_least > len(self.questions):
+            raise ValueError(f"at_least {self.at_least} of {len(self.questions)} questions can never hold")
         return self
 
 
 class PrerequisiteSpec(Spec):
     measure: str | None = None
     question: str | None = None
+    group: str | None = None
     dimension: str | None = None
     min_level: Level | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> PrerequisiteSpec:
-        named = [k for k in ("measure", "question", "dimension") if getattr(self, k) is not None]
+        named = [k for k in ("measure", "question", "group", "dimension") if getattr(self, k) is not None]
         if len(named) != 1:
-            raise ValueError("a prerequisite names exactly one of measure, question or dimension")
+            raise ValueError("a prerequisite names exactly one of measure, question, group or dimension")
         if named[0] == "measure" and self.min_level is not None:
             raise ValueError("a measure prerequisite takes no min_level; remove it")
         if named[0] != "measure" and self.min_level is None:
             raise ValueError(f"a {named[0]} prerequisite needs 'min_level: N' (1 to 5)")
         return self
+
+
+class BuildsSpec(Spec):
+    """The level band a measure works on: from the level where it starts to the level it builds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: Level = Field(alias="from")
+    to: Level
+
+    @model_validator(mode="after")
+    def _order(self) -> BuildsSpec:
+        if self.from_ >= self.to:
+            raise ValueError(f"builds from {self.from_} to {self.to}: 'to' must be above 'from'")
+        return self
+
+
+QUICK_WIN_WEEKS = 12
 
 
 class MeasureSpec(Spec):
@@ -104,6 +137,24 @@ class MeasureSpec(Spec):
     impact: Scale
     duration_weeks: Annotated[StrictInt, Field(gt=0, le=520)]
     kpis: list[Text] = []
+    builds: BuildsSpec | None = None
+    track: Literal["plan", "quick_win"] = "plan"
+
+    @model_validator(mode="after")
+    def _levels_and_track(self) -> MeasureSpec:
+        for trigger in self.triggers:  # a missing 'below' is reported per trigger in checks.py
+            if trigger.rule is None and self.builds is not None and trigger.below is not None \
+                    and trigger.below <= self.builds.from_:
+                raise ValueError(f"a trigger below {trigger.below} can never fire for a measure that builds from "
+                                 f"{self.builds.from_}; raise 'below' or remove it")
+        if self.track == "quick_win":
+            if self.effort != "low" or self.duration_weeks > QUICK_WIN_WEEKS:
+                raise ValueError(f"a quick win is low effort and done within {QUICK_WIN_WEEKS} weeks")
+            if self.prerequisites:
+                raise ValueError("a quick win waits for nothing: remove its prerequisites or make it track: plan")
+            if not self.triggers:
+                raise ValueError("a quick win needs a trigger: it is recommended only when one fires")
+        return self
 
 
 class RuleSpec(Spec):

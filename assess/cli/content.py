@@ -59,7 +59,8 @@ def score(answers: str, questionnaire_ref: str | None, fmt: str, lang: str | Non
     from assess.domain.evaluation import evaluate
     from assess.domain.serialize import evaluation_to_dict
     parsed = _read_answers(answers, questionnaire_ref)
-    evaluation = evaluate(parsed.questionnaire, parsed.responses, targets=parsed.targets, consensus=parsed.consensus)
+    evaluation = evaluate(parsed.questionnaire, parsed.responses, targets=parsed.targets, consensus=parsed.consensus,
+                          settings=parsed.settings)
     result = evaluation_to_dict(evaluation, lang)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
@@ -94,7 +95,8 @@ def report(answers: str, output: str, questionnaire_ref: str | None, lang: str |
     from assess.reporting.context import ReportMeta, build_report_context
     from assess.reporting.pdf import render_pdf
 
-    evaluation = evaluate(parsed.questionnaire, parsed.responses, targets=parsed.targets, consensus=parsed.consensus)
+    evaluation = evaluate(parsed.questionnaire, parsed.responses, targets=parsed.targets, consensus=parsed.consensus,
+                          settings=parsed.settings)
     context = build_report_context(evaluation, parsed.responses, lang=lang or parsed.questionnaire.languages[0],
                                    meta=ReportMeta(organisation=parsed.organisation, title=title))
     try:

@@ -55,6 +55,17 @@ class Question:
 
 
 @dataclass(frozen=True, slots=True)
+class Group:
+    """Named questions inside a dimension that are judged together (master data apart from data protection),
+    so that rules and measures can look at them without the dimension's average hiding them."""
+
+    id: str
+    dimension_id: str
+    title: Text
+    question_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Dimension:
     id: str
     title: Text
@@ -62,16 +73,23 @@ class Dimension:
     weight: float
     target: int
     questions: tuple[Question, ...]
+    groups: tuple[Group, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """A question or dimension between `min_level` and `max_level` (inclusive)."""
+    """A question, group or dimension between `min_level` and `max_level` (inclusive).
 
-    subject: str  # "question" | "dimension"
-    ref: str
+    Subject "count": at least `at_least` of the questions in `refs` are in that range
+    (e.g. two or more channels at level 3: a count, where an average would hide them).
+    """
+
+    subject: str  # "question" | "group" | "dimension" | "count"
+    ref: str  # for "count": the first question (for messages); all of them in `refs`
     min_level: float | None = None
     max_level: float | None = None
+    refs: tuple[str, ...] = ()
+    at_least: int = 1
 
     def holds(self, level: float) -> bool:
         if self.min_level is not None and level < self.min_level:
@@ -81,11 +99,16 @@ class Condition:
 
 @dataclass(frozen=True, slots=True)
 class Trigger:
-    """When a measure is recommended: a question or dimension below a level, or a rule."""
+    """When a measure is recommended: a question, group or dimension below a level, or a rule."""
 
-    subject: str  # "question" | "dimension" | "rule"
+    subject: str  # "question" | "group" | "dimension" | "rule"
     ref: str
     below: int | None = None
+
+
+class Track(Enum):
+    PLAN = "plan"  # the roadmap: scheduled by dependencies within a capacity
+    QUICK_WIN = "quick_win"  # containment in the first weeks, beside the plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +124,9 @@ class Measure:
     impact: Effort
     duration_weeks: int
     kpis: tuple[Text, ...] = ()
+    level_from: int = 1  # the level it builds from: its triggers fire only at this level or above
+    level_to: int = 3  # the level it builds (to at most the target)
+    track: Track = Track.PLAN
 
 
 class RuleKind(Enum):
@@ -164,12 +190,14 @@ class Questionnaire:
     _questions: Mapping[str, Question] = field(init=False, repr=False, compare=False)
     _dimensions: Mapping[str, Dimension] = field(init=False, repr=False, compare=False)
     _measures: Mapping[str, Measure] = field(init=False, repr=False, compare=False)
+    _groups: Mapping[str, Group] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         questions = {q.id: q for d in self.dimensions for q in d.questions}
         object.__setattr__(self, "_questions", MappingProxyType(questions))
         object.__setattr__(self, "_dimensions", MappingProxyType({d.id: d for d in self.dimensions}))
         object.__setattr__(self, "_measures", MappingProxyType({m.id: m for m in self.measures}))
+        object.__setattr__(self, "_groups", MappingProxyType({g.id: g for d in self.dimensions for g in d.groups}))
 
     @property
     def key(self) -> tuple[str, str]:
@@ -195,6 +223,13 @@ class Questionnaire:
 
     def measure(self, measure_id: str) -> Measure:
         return self._measures[measure_id]
+
+    def group(self, group_id: str) -> Group:
+        return self._groups[group_id]
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        return tuple(self._groups.values())
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)

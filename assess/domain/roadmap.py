@@ -1,63 +1,62 @@
-"""The roadmap: triggered measures plus their foundations, in phases with quality gates.
+"""The roadmap: the few measures that matter first, in dependency order, within a capacity, with gates.
 
-How it is built (also shown in the report's method section):
-
-1. A measure is *triggered* when one of its triggers fires: a question or a
-   dimension below the trigger's level and below its target, or an
-   isolated-solution rule that fires.
-2. Every prerequisite measure of an included measure is included too. A
-   condition prerequisite ("question X at level 3 or more") that is not met
-   pulls in the measures that address X, and becomes part of the quality gate.
-3. Phases: a measure goes into the first phase after all of its
-   prerequisites. A condition that nothing in the plan addresses stays in the
-   gate before the measure's phase (for phase 1: the entry conditions).
-4. Within a phase, measures are ordered by priority = gap x weight x impact /
-   effort (gap in levels, weight = question weight x dimension weight, impact
-   and effort 1..3; a fired rule counts as a gap of 2). A measure included as
-   a prerequisite is as urgent as the most urgent measure that waits for it.
-5. The gate after a phase lists the levels its measures are to reach, the
-   conditions the next phase needs, and the measures' KPIs.
+How it is built (also shown in the report's method section): `selection.py` finds
+what the company needs and how urgent it is, and cuts it to a focus; `schedule.py`
+runs the focus within the capacity and holds a quality gate at the end of each
+phase. Beside the plan, a quick-win track contains damage in the first weeks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
-from assess.domain.questionnaire import Condition, Measure, Questionnaire, Text
-from assess.domain.rules import Flag, condition_holds, subject_level
+from assess.domain.questionnaire import Condition, Measure, Questionnaire
+from assess.domain.rules import Flag, subject_level
+from assess.domain.schedule import Gate, GateCondition, build_gate, schedule, windows
 from assess.domain.scoring import ScoreCard
+from assess.domain.selection import Reason, Selection, focus, own_priority, quick_wins, rank, select
 
-RULE_GAP = 2.0  # a fired isolated-solution rule weighs like a two-level gap
+__all__ = ["Gate", "GateCondition", "Phase", "PlanSettings", "PlannedMeasure", "Reason", "Roadmap", "build_roadmap"]
+
+
+CAPACITY_RANGE = (1, 10)
+FOCUS_RANGE = (1, 20)
 
 
 @dataclass(frozen=True, slots=True)
-class Reason:
-    """Why a measure is in the roadmap."""
+class PlanSettings:
+    """What the plan may hold; `capacity` and `focus` are set per assessment."""
 
-    kind: str  # "question" | "dimension" | "rule" | "required_by" | "condition"
-    ref: str
-    level: float | None = None  # current level of the question or dimension
-    threshold: float | None = None  # the level it is to reach
-    by: str | None = None  # the measure that needs this one
+    capacity: int = 3  # measures running at once ("how many initiatives can you run in parallel")
+    focus: int = 5  # measures in the plan; the rest is the backlog
+    phase_weeks: int = 13  # a phase is a quarter
+    quick_win_weeks: int = 12
+    gate_items: int = 6  # conditions in a gate itself; the rest goes to its appendix
+    quick_win_count: int = 4  # quick wins shown; further containment measures join the backlog
 
-    @property
-    def gap(self) -> float:
-        if self.kind == "rule":
-            return RULE_GAP
-        if self.level is None or self.threshold is None:
-            return 0.0
-        return max(0.0, self.threshold - self.level)
+    @classmethod
+    def of(cls, capacity: int | None = None, focus: int | None = None) -> PlanSettings:
+        """The settings of an assessment (None: the default); values outside their range are clamped."""
+        default = cls()
+        return cls(capacity=_clamp(capacity, default.capacity, CAPACITY_RANGE),
+                   focus=_clamp(focus, default.focus, FOCUS_RANGE))
+
+
+def _clamp(value: int | None, default: int, bounds: tuple[int, int]) -> int:
+    return default if value is None else max(bounds[0], min(bounds[1], value))
 
 
 @dataclass(frozen=True, slots=True)
 class PlannedMeasure:
     measure: Measure
-    phase: int
+    phase: int  # 0: in the backlog, not scheduled
     priority: float
     reasons: tuple[Reason, ...]
     prerequisites: tuple[str, ...]  # measure ids in the plan this one waits for
     triggered: bool  # False: only included as a foundation for another measure
+    start_week: int | None = None
+    end_week: int | None = None
 
     @property
     def id(self) -> str:
@@ -65,23 +64,9 @@ class PlannedMeasure:
 
 
 @dataclass(frozen=True, slots=True)
-class GateCondition:
-    subject: str  # "question" | "dimension"
-    ref: str
-    min_level: float
-    current: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class Gate:
-    conditions: tuple[GateCondition, ...]
-    kpis: tuple[tuple[str, Text], ...]  # (measure id, KPI)
-
-
-@dataclass(frozen=True, slots=True)
 class Phase:
     number: int
-    measures: tuple[PlannedMeasure, ...]
+    measures: tuple[PlannedMeasure, ...]  # the measures that start in this phase
     gate: Gate
     start_week: int
     duration_weeks: int
@@ -91,7 +76,10 @@ class Phase:
 class Roadmap:
     phases: tuple[Phase, ...]
     flags: tuple[Flag, ...] = field(default=())
-    entry: Gate = Gate((), ())  # conditions to meet before phase 1 starts
+    quick_wins: tuple[PlannedMeasure, ...] = ()
+    backlog: tuple[PlannedMeasure, ...] = ()
+    assumptions: tuple[GateCondition, ...] = ()  # conditions the plan needs and no measure builds
+    settings: PlanSettings = PlanSettings()
 
     @property
     def measures(self) -> list[PlannedMeasure]:
@@ -99,162 +87,76 @@ class Roadmap:
 
     @property
     def total_weeks(self) -> int:
-        return sum(p.duration_weeks for p in self.phases)
+        return max((m.end_week or 0 for m in self.measures), default=0)
 
 
-def _threshold(questionnaire: Questionnaire, card: ScoreCard, subject: str, ref: str, below: int) -> float:
-    dimension_id = questionnaire.question(ref).dimension_id if subject == "question" else ref
-    return float(min(below, card.dimension(dimension_id).target))
+def _targets(questionnaire: Questionnaire, card: ScoreCard, measure_id: str,
+             reasons: Sequence[Reason]) -> list[GateCondition]:
+    """The levels a measure's work is to reach: what made it fire, or what a waiting measure (in the plan) needs
+    from it, never above the level the measure builds."""
+    reach = float(questionnaire.measure(measure_id).level_to)
+    out = []
+    for reason in reasons:
+        if reason.kind in ("question", "group", "dimension") and reason.threshold is not None:
+            out.append(GateCondition(reason.kind, reason.ref, min(reason.threshold, reach), reason.level, measure_id))
+        elif reason.kind == "condition" and reason.threshold is not None:
+            subject = "question" if questionnaire.has_question(reason.ref) else (
+                "group" if reason.ref in {g.id for g in questionnaire.groups} else "dimension")
+            out.append(GateCondition(subject, reason.ref, min(reason.threshold, reach),
+                                     subject_level(card, subject, reason.ref), measure_id))
+    return out
 
 
-def _trigger_reasons(
-    questionnaire: Questionnaire, card: ScoreCard, measure: Measure, fired: set[str]
-) -> list[Reason]:
-    reasons = []
-    for trigger in measure.triggers:
-        if trigger.subject == "rule":
-            if trigger.ref in fired:
-                reasons.append(Reason("rule", trigger.ref))
-            continue
-        assert trigger.below is not None
-        level = subject_level(card, trigger.subject, trigger.ref)
-        threshold = _threshold(questionnaire, card, trigger.subject, trigger.ref, trigger.below)
-        if level is not None and level < threshold:
-            reasons.append(Reason(trigger.subject, trigger.ref, level, threshold))
-    return reasons
+def _assumption(card: ScoreCard, condition: Condition) -> GateCondition:
+    return GateCondition(condition.subject, condition.ref, condition.min_level or 0,
+                         subject_level(card, condition.subject, condition.ref))
 
 
-def _addressing(questionnaire: Questionnaire, condition: Condition, exclude: str) -> list[str]:
-    """Measures that name the condition's question or dimension in a trigger."""
-    return [
-        m.id
-        for m in questionnaire.measures
-        if m.id != exclude
-        and any(t.subject == condition.subject and t.ref == condition.ref for t in m.triggers)
-    ]
+def _planned(questionnaire: Questionnaire, selection: Selection, measure_id: str, phase: int,
+             start: int | None = None, end: int | None = None, in_plan: set[str] | None = None) -> PlannedMeasure:
+    """A measure with its reasons; in the plan, "needed first by" only names measures that are in the plan too."""
+    deps = selection.deps.get(measure_id, set())
+    order = [m.id for m in questionnaire.measures]
+    prerequisites = tuple(d for d in order if d in deps and (in_plan is None or d in in_plan))
+    reasons = tuple(r for r in selection.reasons[measure_id]
+                    if in_plan is None or r.kind not in ("required_by", "condition") or r.by in in_plan)
+    return PlannedMeasure(questionnaire.measure(measure_id), phase, round(selection.priority[measure_id], 6),
+                          reasons, prerequisites, measure_id in selection.triggered, start, end)
 
 
-def _weight(questionnaire: Questionnaire, reason: Reason, measure: Measure) -> float:
-    if reason.kind == "question":
-        question = questionnaire.question(reason.ref)
-        return question.weight * questionnaire.dimension(question.dimension_id).weight
-    if reason.kind == "dimension":
-        return questionnaire.dimension(reason.ref).weight
-    return questionnaire.dimension(measure.dimension_id).weight
-
-
-def _own_priority(questionnaire: Questionnaire, measure: Measure, reasons: Iterable[Reason]) -> float:
-    urgency = max((r.gap * _weight(questionnaire, r, measure) for r in reasons), default=0.0)
-    return urgency * measure.impact.rank / measure.effort.rank
-
-
-@dataclass(slots=True)
-class _Plan:
-    reasons: dict[str, list[Reason]] = field(default_factory=dict)
-    deps: dict[str, set[str]] = field(default_factory=dict)
-    open_conditions: dict[str, list[Condition]] = field(default_factory=dict)
-
-
-def _close_over_prerequisites(questionnaire: Questionnaire, card: ScoreCard, plan: _Plan) -> None:
-    queue = list(plan.reasons)
-    while queue:
-        measure = questionnaire.measure(queue.pop(0))
-        deps = plan.deps.setdefault(measure.id, set())
-        needed: list[tuple[str, Condition | None]] = [(p, None) for p in measure.requires_measures]
-        for condition in measure.requires_conditions:
-            if condition_holds(card, condition):
-                continue
-            plan.open_conditions.setdefault(measure.id, []).append(condition)
-            needed += [(a, condition) for a in _addressing(questionnaire, condition, measure.id)]
-        for prerequisite, waits_on in needed:
-            deps.add(prerequisite)
-            kind = "required_by" if waits_on is None else "condition"
-            ref = prerequisite if waits_on is None else waits_on.ref
-            reason = Reason(kind, ref, by=measure.id, threshold=waits_on.min_level if waits_on else None)
-            if prerequisite not in plan.reasons:
-                plan.reasons[prerequisite] = []
-                queue.append(prerequisite)
-            if reason not in plan.reasons[prerequisite]:
-                plan.reasons[prerequisite].append(reason)
-
-
-def _phases(plan: _Plan, order: Sequence[str]) -> dict[str, int]:
-    phase: dict[str, int] = {}
-
-    def place(measure_id: str) -> int:
-        if measure_id not in phase:
-            deps = plan.deps.get(measure_id, set())
-            phase[measure_id] = max([1, *(place(d) + 1 for d in sorted(deps))])
-        return phase[measure_id]
-
-    for measure_id in order:
-        place(measure_id)
-    return phase
-
-
-def _priorities(questionnaire: Questionnaire, plan: _Plan, phase: dict[str, int]) -> dict[str, float]:
-    priority = {
-        m: _own_priority(questionnaire, questionnaire.measure(m), plan.reasons[m]) for m in phase
-    }
-    # Later phases first, so a foundation inherits from everything that waits on it.
-    for measure_id in sorted(phase, key=lambda m: -phase[m]):
-        for dep in plan.deps.get(measure_id, ()):
-            priority[dep] = max(priority[dep], priority[measure_id])
-    return priority
-
-
-def _gate(
-    card: ScoreCard, measures: Sequence[PlannedMeasure],
-    next_measures: Sequence[PlannedMeasure], plan: _Plan,
-) -> Gate:
-    wanted: dict[tuple[str, str], float] = {}
-    for planned in measures:
-        for reason in planned.reasons:
-            if reason.kind in ("question", "dimension") and reason.threshold is not None:
-                key = (reason.kind, reason.ref)
-                wanted[key] = max(wanted.get(key, 0.0), reason.threshold)
-    for planned in next_measures:
-        for condition in plan.open_conditions.get(planned.id, ()):
-            if condition.min_level is not None:
-                key = (condition.subject, condition.ref)
-                wanted[key] = max(wanted.get(key, 0.0), condition.min_level)
-    conditions = tuple(
-        GateCondition(subject, ref, level, subject_level(card, subject, ref))
-        for (subject, ref), level in wanted.items()
-    )
-    kpis = tuple((p.id, kpi) for p in measures for kpi in p.measure.kpis)
-    return Gate(conditions, kpis)
-
-
-def build_roadmap(questionnaire: Questionnaire, card: ScoreCard, flags: Sequence[Flag]) -> Roadmap:
-    """Plan the measures that close the gaps in `card`, foundations first."""
+def build_roadmap(questionnaire: Questionnaire, card: ScoreCard, flags: Sequence[Flag],
+                  settings: PlanSettings | None = None) -> Roadmap:
+    """Plan the measures that close the gaps in `card`: the focus, scheduled; the rest as backlog."""
+    settings = settings or PlanSettings()
     fired = {flag.rule_id for flag in flags}
-    plan = _Plan()
-    for measure in questionnaire.measures:
-        reasons = _trigger_reasons(questionnaire, card, measure, fired)
-        if reasons:
-            plan.reasons[measure.id] = reasons
-    triggered = set(plan.reasons)
-    _close_over_prerequisites(questionnaire, card, plan)
-    order = [m.id for m in questionnaire.measures if m.id in plan.reasons]
-    phase = _phases(plan, order)
-    priority = _priorities(questionnaire, plan, phase)
-    planned = [
-        PlannedMeasure(
-            questionnaire.measure(m), phase[m], round(priority[m], 6), tuple(plan.reasons[m]),
-            tuple(d for d in order if d in plan.deps.get(m, ())), m in triggered,
-        )
-        for m in order
-    ]
-    planned.sort(key=lambda p: (p.phase, -p.priority, p.measure.effort.rank, p.id))
-    numbers = sorted({p.phase for p in planned})
-    by_phase = {n: [p for p in planned if p.phase == n] for n in numbers}
-    phases, start = [], 0
-    for number in numbers:
-        following = by_phase.get(number + 1, [])
-        duration = max(p.measure.duration_weeks for p in by_phase[number])
-        gate = _gate(card, by_phase[number], following, plan)
-        phases.append(Phase(number, tuple(by_phase[number]), gate, start, duration))
-        start += duration
-    entry = _gate(card, [], by_phase.get(1, []), plan)
-    return Roadmap(tuple(phases), tuple(flags), entry)
+    selection = select(questionnaire, card, fired)
+    chosen = focus(questionnaire, selection, settings.focus)
+    in_plan = set(chosen)
+    slots = schedule([questionnaire.measure(m) for m in chosen], selection.deps, settings.capacity)
+    starts = sorted(chosen, key=lambda m: (slots[m].start_week, chosen.index(m)))
+    phase_of = {m: slots[m].start_week // settings.phase_weeks + 1 for m in chosen}
+    targets = {m: _targets(questionnaire, card, m, _planned(questionnaire, selection, m, 0, in_plan=in_plan).reasons)
+               for m in chosen}
+    current = {(c.subject, c.ref): c.current for items in targets.values() for c in items}
+    phases, previous_end = [], 0
+    measures = {m.id: m for m in questionnaire.measures}
+    plan_windows = windows(slots, settings.phase_weeks)
+    for number, window in enumerate(plan_windows, start=1):  # numbered 1, 2, ... over the phases with work
+        following = plan_windows[number].number if number < len(plan_windows) else None
+        next_starts = [m for m in starts if phase_of[m] == following]
+        gate = build_gate(window, previous_end, slots, targets, selection.open_conditions, next_starts,
+                          selection.deps, measures, current, settings.gate_items)
+        planned = tuple(_planned(questionnaire, selection, m, number, slots[m].start_week, slots[m].end_week,
+                                 in_plan) for m in starts if phase_of[m] == window.number)
+        phases.append(Phase(number, planned, gate, window.start_week, window.end_week - window.start_week))
+        previous_end = window.end_week
+    containment = [
+        PlannedMeasure(m, 0, round(own_priority(questionnaire, m, reasons), 6), tuple(reasons), (), True, 0,
+                       min(m.duration_weeks, settings.quick_win_weeks))
+        for m, reasons in quick_wins(questionnaire, card, fired)]
+    wins = tuple(containment[:settings.quick_win_count])
+    backlog = tuple(_planned(questionnaire, selection, m, 0) for m in rank(questionnaire, selection,
+                                                                             set(selection.reasons) - in_plan))
+    backlog += tuple(replace(m, start_week=None, end_week=None) for m in containment[settings.quick_win_count:])
+    assumptions = tuple(dict.fromkeys(_assumption(card, c) for m, c in selection.assumptions if m in in_plan))
+    return Roadmap(tuple(phases), tuple(flags), wins, backlog, assumptions, settings)

@@ -12,7 +12,7 @@ from assess.domain.scoring import ScoreCard
 class Evidence:
     """A question or dimension a flag is based on, with its current level."""
 
-    subject: str  # "question" | "dimension"
+    subject: str  # "question" | "group" | "dimension"
     ref: str
     level: float
 
@@ -28,14 +28,24 @@ class Flag:
 
 
 def subject_level(card: ScoreCard, subject: str, ref: str) -> float | None:
-    """The current level of a question or a reliably scored dimension."""
+    """The current level of a question, a group or a reliably scored dimension."""
     if subject == "question":
         return card.question_level(ref)
+    if subject == "group":
+        return card.group_level(ref)
     return card.dimension_level(ref)
 
 
+def counted(card: ScoreCard, condition: Condition) -> list[tuple[str, float]]:
+    """For a count condition: the questions (with their levels) that are in its range."""
+    found = [(ref, card.question_level(ref)) for ref in condition.refs]
+    return [(ref, level) for ref, level in found if level is not None and condition.holds(level)]
+
+
 def condition_holds(card: ScoreCard, condition: Condition) -> bool | None:
-    """Whether `condition` holds; None when the level is unknown."""
+    """Whether `condition` holds; None when the level is unknown (a count holds or not: unknowns do not count)."""
+    if condition.subject == "count":
+        return len(counted(card, condition)) >= condition.at_least
     level = subject_level(card, condition.subject, condition.ref)
     return None if level is None else condition.holds(level)
 
@@ -49,16 +59,27 @@ def _evaluate(questionnaire: Questionnaire, card: ScoreCard, rule: Rule) -> Flag
         evidence: tuple[Evidence, ...] = (
             Evidence("dimension", rule.ahead, ahead), Evidence("dimension", rule.behind, behind))
     else:
-        levels = [(c, subject_level(card, c.subject, c.ref)) for c in rule.conditions]
-        if any(level is None or not c.holds(level) for c, level in levels):
+        if not all(condition_holds(card, c) for c in rule.conditions):
             return None
-        evidence = tuple(Evidence(c.subject, c.ref, level) for c, level in levels if level is not None)
+        items: list[Evidence] = []
+        for c in rule.conditions:
+            if c.subject == "count":
+                items += [Evidence("question", ref, level) for ref, level in counted(card, c)]
+            else:
+                level = subject_level(card, c.subject, c.ref)
+                assert level is not None
+                items.append(Evidence(c.subject, c.ref, level))
+        evidence = tuple(items)
     dimensions: dict[str, None] = {}
     questions: dict[str, None] = {}
     for item in evidence:
         if item.subject == "question":
             questions[item.ref] = None
             dimensions[questionnaire.question(item.ref).dimension_id] = None
+        elif item.subject == "group":
+            group = questionnaire.group(item.ref)
+            questions.update(dict.fromkeys(group.question_ids))
+            dimensions[group.dimension_id] = None
         else:
             dimensions[item.ref] = None
     return Flag(rule.id, rule.kind.value, rule.message, tuple(dimensions), tuple(questions), evidence)

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assess.domain.answers import Response
-from assess.domain.levels import level_to_score, reached_level, score_to_level
+from assess.domain.levels import MAX_LEVEL, level_to_score, reached_level, score_to_level
 from assess.domain.questionnaire import Dimension, Questionnaire
-from assess.domain.stats import Stats, summarize
+from assess.domain.stats import Stats, is_split, summarize
 
 DISAGREEMENT_LEVELS = 2  # respondents this many levels apart disagree
 
@@ -42,6 +42,7 @@ class QuestionResult:
     not_applicable: int
     stats: Stats | None
     consensus: bool = False
+    split: bool = False  # the levels given form two camps (see stats.is_split): show them, not the mean
 
     @property
     def score(self) -> float | None:
@@ -107,6 +108,17 @@ class DimensionResult:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupResult:
+    """A named group of questions inside a dimension, scored like a small dimension."""
+
+    group_id: str
+    dimension_id: str
+    level: float | None  # weighted mean of the answered questions' levels; None when below the coverage minimum
+    coverage: float
+    weakest: tuple[str, ...]  # the group's questions at its lowest answered level
+
+
+@dataclass(frozen=True, slots=True)
 class OverallResult:
     score: float | None
     balance: float | None
@@ -131,9 +143,14 @@ class ScoreCard:
     overall: OverallResult
     dimensions: tuple[DimensionResult, ...]
     questions: Mapping[str, QuestionResult]
+    groups: Mapping[str, GroupResult] = field(default_factory=dict)
 
     def dimension(self, dimension_id: str) -> DimensionResult:
         return next(d for d in self.dimensions if d.dimension_id == dimension_id)
+
+    def group_level(self, group_id: str) -> float | None:
+        result = self.groups.get(group_id)
+        return None if result is None else result.level
 
     def question_level(self, question_id: str) -> float | None:
         result = self.questions.get(question_id)
@@ -154,57 +171,96 @@ def _weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:
     return math.fsum(v * w for v, w in pairs) / total if total else None
 
 
-def _question_results(
-    questionnaire: Questionnaire,
-    responses: Sequence[Response],
-    consensus: Mapping[str, int],
-) -> dict[str, QuestionResult]:
-    results: dict[str, QuestionResult] = {}
-    n = len(responses)
-    for question in questionnaire.questions():
-        levels: list[float] = []
-        dont_know = na = 0
-        for response in responses:
-            answer = response.answers.get(question.id)
-            if answer is None:
+@dataclass(slots=True)
+class _Counts:
+    """What the respondents gave for one question: levels, "don't know" and "not applicable"."""
+
+    levels: list[int] = field(default_factory=list)
+    dont_know: int = 0
+    na: int = 0
+
+
+@dataclass(slots=True)
+class Tally:
+    """One pass over every answer: counts per question, for everyone and per role, and each respondent's
+    dimension scores (the spread between respondents). Scoring and the role results read only this."""
+
+    respondents: int
+    counts: dict[str, _Counts]
+    by_role: dict[str, tuple[int, dict[str, _Counts]]]  # role -> (respondents, counts)
+    respondent_scores: dict[str, list[float]]  # dimension id -> one score per respondent who answered it
+
+
+def tally(questionnaire: Questionnaire, responses: Sequence[Response]) -> Tally:
+    """Count every answer once (order-independent: sums are exact, see stats.summarize).
+
+    The hot loop of a large assessment: counts are kept per role only (the totals are their sum), and each
+    question's weighted score per level is looked up, not computed.
+    """
+    questions = list(questionnaire.questions())
+    index = {q.id: i for i, q in enumerate(questions)}
+    dimension_of = [q.dimension_id for q in questions]
+    weighted = [tuple(level_to_score(level) * q.weight for level in range(MAX_LEVEL + 1)) for q in questions]
+    weights = [q.weight for q in questions]
+    roles: dict[str, tuple[list[int], list[list[int]], list[int], list[int]]] = {}  # n, levels, don't know, n/a
+    spread: dict[str, list[float]] = {d.id: [] for d in questionnaire.dimensions}
+    for response in responses:
+        role = response.role or "other"
+        found = roles.get(role)
+        if found is None:
+            found = roles[role] = ([0], [[] for _ in questions], [0] * len(questions), [0] * len(questions))
+        found[0][0] += 1
+        levels, dont_know, na = found[1], found[2], found[3]
+        terms: dict[str, tuple[list[float], list[float]]] = {}
+        for question_id, answer in response.answers.items():
+            i = index.get(question_id)
+            if i is None:
                 continue
-            if answer.is_na:
-                na += 1
-            elif answer.is_dont_know:
-                dont_know += 1
+            value = answer.value
+            if value.__class__ is int:
+                levels[i].append(value)
+                scores, weight_list = terms.get(dimension_of[i]) or terms.setdefault(dimension_of[i], ([], []))
+                scores.append(weighted[i][value])
+                weight_list.append(weights[i])
+            elif value == "dont_know":
+                dont_know[i] += 1
             else:
-                levels.append(answer.value)  # type: ignore[arg-type]
-        stats = summarize(levels)
+                na[i] += 1
+        for dimension, (scores, weight_list) in terms.items():
+            spread[dimension].append(math.fsum(scores) / math.fsum(weight_list))
+    by_role = {role: (n[0], {q.id: _Counts(levels[i], dk[i], na[i]) for i, q in enumerate(questions)})
+               for role, (n, levels, dk, na) in roles.items()}
+    counts = {q.id: _Counts([level for _n, c in by_role.values() for level in c[q.id].levels],
+                            sum(c[q.id].dont_know for _n, c in by_role.values()),
+                            sum(c[q.id].na for _n, c in by_role.values())) for q in questions}
+    return Tally(len(responses), counts, by_role, spread)
+
+
+def _question_results(questionnaire: Questionnaire, counts: Mapping[str, _Counts], respondents: int,
+                      consensus: Mapping[str, int], *, with_stats: bool = True) -> dict[str, QuestionResult]:
+    results: dict[str, QuestionResult] = {}
+    for question in questionnaire.questions():
+        found = counts[question.id]
         agreed = consensus.get(question.id)
-        level = float(agreed) if agreed is not None else (stats.mean if stats else None)
+        if with_stats:
+            stats = summarize(found.levels)
+            mean = stats.mean if stats else None
+        else:  # the role results need the level, not the spread
+            stats, mean = None, (math.fsum(found.levels) / len(found.levels) if found.levels else None)
+        level = float(agreed) if agreed is not None else mean
         results[question.id] = QuestionResult(
-            question.id, question.dimension_id, question.weight, level, n,
-            len(levels), dont_know, na, stats, consensus=agreed is not None,
+            question.id, question.dimension_id, question.weight, level, respondents, len(found.levels),
+            found.dont_know, found.na, stats, consensus=agreed is not None,
+            split=with_stats and is_split(found.levels),
         )
     return results
-
-
-def _respondent_dimension_scores(dimension: Dimension, responses: Sequence[Response]) -> Stats | None:
-    if len(responses) < 2:
-        return None
-    scores = []
-    for response in responses:
-        pairs = [
-            (level_to_score(a.value), q.weight)  # type: ignore[arg-type]
-            for q in dimension.questions
-            if (a := response.answers.get(q.id)) is not None and a.level is not None
-        ]
-        mean = _weighted_mean(pairs)
-        if mean is not None:
-            scores.append(mean)
-    return summarize(scores)
 
 
 def _dimension_result(
     questionnaire: Questionnaire,
     dimension: Dimension,
     questions: Mapping[str, QuestionResult],
-    responses: Sequence[Response],
+    spread: Sequence[float] | None,
     target: int,
 ) -> DimensionResult:
     results = [questions[q.id] for q in dimension.questions]
@@ -234,8 +290,23 @@ def _dimension_result(
     return DimensionResult(
         dimension.id, dimension.weight, target, computed if reliable else None, computed,
         coverage, na_share, dont_know / total_weight, reliable, len(answered), len(results),
-        contributions, _respondent_dimension_scores(dimension, responses),
+        contributions, summarize(spread) if spread is not None else None,
     )
+
+
+def _group_results(questionnaire: Questionnaire, questions: Mapping[str, QuestionResult]) -> dict[str, GroupResult]:
+    results = {}
+    for group in questionnaire.groups:
+        members = [questions[q] for q in group.question_ids]
+        applicable = math.fsum(r.weight * (1 - r.na_share) for r in members)
+        covered = math.fsum(r.weight * r.answered_share * (1 - r.na_share) for r in members)
+        coverage = covered / applicable if applicable else 0.0
+        answered = [(r.level, r.weight) for r in members if r.level is not None]
+        level = _weighted_mean(answered) if coverage + 1e-9 >= questionnaire.scoring.min_coverage else None
+        lowest = min((lv for lv, _ in answered), default=None)
+        weakest = tuple(r.question_id for r in members if lowest is not None and r.level == lowest)
+        results[group.id] = GroupResult(group.id, group.dimension_id, level, coverage, weakest)
+    return results
 
 
 def _overall(questionnaire: Questionnaire, dimensions: Sequence[DimensionResult]) -> OverallResult:
@@ -261,15 +332,31 @@ def score_responses(
     *,
     targets: Mapping[str, int] | None = None,
     consensus: Mapping[str, int] | None = None,
+    counted: Tally | None = None,
 ) -> ScoreCard:
-    """Score one or several respondents' answers against `questionnaire`."""
+    """Score one or several respondents' answers against `questionnaire` (`counted`: their tally, if made already)."""
+    counted = counted or tally(questionnaire, responses)
     targets = targets or {}
-    questions = _question_results(questionnaire, responses, consensus or {})
+    questions = _question_results(questionnaire, counted.counts, counted.respondents, consensus or {})
+    several = counted.respondents >= 2
     dimensions = tuple(
-        _dimension_result(questionnaire, d, questions, responses, targets.get(d.id, d.target))
+        _dimension_result(questionnaire, d, questions, counted.respondent_scores[d.id] if several else None,
+                          targets.get(d.id, d.target))
         for d in questionnaire.dimensions
     )
     return ScoreCard(
-        questionnaire.id, questionnaire.version, len(responses),
-        _overall(questionnaire, dimensions), dimensions, questions,
+        questionnaire.id, questionnaire.version, counted.respondents,
+        _overall(questionnaire, dimensions), dimensions, questions, _group_results(questionnaire, questions),
     )
+
+
+def score_roles(questionnaire: Questionnaire, counted: Tally, targets: Mapping[str, int]) -> dict[str, ScoreCard]:
+    """Each role's respondents scored on their own (levels and dimensions; no spread, no groups)."""
+    cards = {}
+    for role, (respondents, counts) in counted.by_role.items():
+        questions = _question_results(questionnaire, counts, respondents, {}, with_stats=False)
+        dimensions = tuple(_dimension_result(questionnaire, d, questions, None, targets.get(d.id, d.target))
+                           for d in questionnaire.dimensions)
+        cards[role] = ScoreCard(questionnaire.id, questionnaire.version, respondents,
+                                _overall(questionnaire, dimensions), dimensions, questions)
+    return cards

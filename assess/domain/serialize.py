@@ -1,7 +1,13 @@
 """The stable JSON shape of a result (the output of `assess score` and the API).
 
 Documented in README.md ("Result JSON"). Add keys freely; never rename or
-remove one without bumping RESULT_FORMAT.
+remove one without bumping RESULT_FORMAT. Format 2 (roadmap engine 2): phases
+are quarters of a plan scheduled within a capacity; `roadmap.entry` is gone
+(conditions nothing in the plan builds are `roadmap.assumptions`); added
+`roadmap.settings`, `quick_wins`, `backlog`, per measure `start_week`,
+`end_week`, `phase` and `builds`, per gate `week`, `appendix`, `in_progress`;
+per question `split`; with several respondents `roles`, `perception_gap`,
+`findings` and `agenda` (empty or null for one respondent).
 """
 
 from __future__ import annotations
@@ -10,12 +16,14 @@ from typing import Any
 
 from assess.domain.evaluation import Evaluation
 from assess.domain.explain import explain_gate_condition, explain_reason, level_name
-from assess.domain.roadmap import Gate, Phase, PlannedMeasure
+from assess.domain.perception import FRONT_LINE_ROLES, MANAGEMENT_ROLES
+from assess.domain.questionnaire import Text
+from assess.domain.roadmap import Gate, GateCondition, Phase, PlannedMeasure
 from assess.domain.rules import Flag
 from assess.domain.scoring import DimensionResult, QuestionResult
 from assess.domain.stats import Stats
 
-RESULT_FORMAT = 1
+RESULT_FORMAT = 2
 
 
 def _r(value: float | None, digits: int = 1) -> float | None:
@@ -78,6 +86,7 @@ def _question(ev: Evaluation, r: QuestionResult, lang: str) -> dict[str, Any]:
         "stats": _stats(r.stats),
         "disagreement": r.disagreement,
         "consensus": r.consensus,
+        "split": r.split,
     }
 
 
@@ -89,15 +98,25 @@ def _flag(f: Flag, lang: str) -> dict[str, Any]:
     }
 
 
+def _condition(ev: Evaluation, c: GateCondition, lang: str) -> dict[str, Any]:
+    return {"subject": c.subject, "ref": c.ref, "min_level": c.min_level, "current": _r(c.current, 2),
+            "by": c.by, "for_next_phase": c.for_next, "text": explain_gate_condition(ev.questionnaire, c, lang)}
+
+
 def _gate(ev: Evaluation, gate: Gate, lang: str) -> dict[str, Any]:
     return {
-        "conditions": [
-            {"subject": c.subject, "ref": c.ref, "min_level": c.min_level, "current": _r(c.current, 2),
-             "text": explain_gate_condition(ev.questionnaire, c, lang)}
-            for c in gate.conditions
-        ],
-        "kpis": [{"measure": m, "text": t.get(lang)} for m, t in gate.kpis],
+        "week": gate.week,
+        "conditions": [_condition(ev, c, lang) for c in gate.conditions],
+        "appendix": [_condition(ev, c, lang) for c in gate.appendix],
+        "in_progress": list(gate.in_progress),
+        "kpis": [_kpi(m, t, lang) for m, t in gate.kpis],
+        "appendix_kpis": [_kpi(m, t, lang) for m, t in gate.more_kpis],
     }
+
+
+def _kpi(measure_id: str, text: Text, lang: str) -> dict[str, Any]:
+    # baseline, target and owner are filled in by the consultant (the action plan); none comes from the answers
+    return {"measure": measure_id, "text": text.get(lang), "baseline": None, "target": None, "owner": None}
 
 
 def _measure(ev: Evaluation, p: PlannedMeasure, lang: str) -> dict[str, Any]:
@@ -106,10 +125,11 @@ def _measure(ev: Evaluation, p: PlannedMeasure, lang: str) -> dict[str, Any]:
         "id": m.id, "title": m.title.get(lang), "description": m.description.get(lang),
         "dimension": m.dimension_id, "effort": m.effort.value, "impact": m.impact.value,
         "duration_weeks": m.duration_weeks, "priority": _r(p.priority, 2), "triggered": p.triggered,
-        "prerequisites": list(p.prerequisites),
+        "prerequisites": list(p.prerequisites), "phase": p.phase, "start_week": p.start_week, "end_week": p.end_week,
+        "builds": {"from": m.level_from, "to": m.level_to}, "track": m.track.value,
         "why": [
             {"kind": r.kind, "ref": r.ref, "level": _r(r.level, 2), "threshold": r.threshold, "by": r.by,
-             "text": explain_reason(ev.questionnaire, r, lang)}
+             "weak": list(r.weak), "text": explain_reason(ev.questionnaire, r, lang)}
             for r in p.reasons
         ],
     }
@@ -120,6 +140,40 @@ def _phase(ev: Evaluation, phase: Phase, lang: str) -> dict[str, Any]:
         "number": phase.number, "start_week": phase.start_week, "duration_weeks": phase.duration_weeks,
         "measures": [_measure(ev, p, lang) for p in phase.measures],
         "gate": _gate(ev, phase.gate, lang),
+    }
+
+
+def _roadmap(ev: Evaluation, lang: str) -> dict[str, Any]:
+    rm = ev.roadmap
+    settings = rm.settings
+    return {
+        "settings": {"capacity": settings.capacity, "focus": settings.focus, "phase_weeks": settings.phase_weeks,
+                     "gate_items": settings.gate_items, "quick_win_weeks": settings.quick_win_weeks},
+        "total_weeks": rm.total_weeks,
+        "phases": [_phase(ev, p, lang) for p in rm.phases],
+        "quick_wins": [_measure(ev, p, lang) for p in rm.quick_wins],
+        "backlog": [_measure(ev, p, lang) for p in rm.backlog],
+        "assumptions": [_condition(ev, c, lang) for c in rm.assumptions],
+    }
+
+
+def _respondents(ev: Evaluation, lang: str) -> dict[str, Any]:
+    """Several respondents: scores by role, the perception gap, "don't know" findings, the workshop agenda."""
+    q = ev.questionnaire
+    gap = ev.perception
+    return {
+        "roles": [{"role": r.role, "respondents": r.respondents,
+                   "scores": {d: _r(s) for d, s in r.scores.items()},
+                   "dont_know": {d: _r(s, 3) for d, s in r.dont_know.items()}} for r in ev.roles],
+        "perception_gap": None if gap is None else {
+            "management_roles": list(MANAGEMENT_ROLES), "front_line_roles": list(FRONT_LINE_ROLES),
+            "dimensions": {d: _r(g) for d, g in gap.gaps.items()}, "index": _r(gap.index)},
+        "findings": [{"kind": "dont_know", "role": f.role, "dimension": f.dimension_id, "share": _r(f.share, 3)}
+                     for f in ev.findings],
+        "agenda": [{"question": a.question_id, "text": q.question(a.question_id).text.get(lang),
+                    "relevance": _r(a.relevance, 2), "spread": _r(a.spread, 2),
+                    "by_role": {role: list(levels) for role, levels in a.by_role.items()},
+                    "split": a.split, "in_roadmap": a.in_roadmap} for a in ev.agenda],
     }
 
 
@@ -143,9 +197,6 @@ def evaluation_to_dict(ev: Evaluation, lang: str | None = None) -> dict[str, Any
         "questions": [_question(ev, r, lang) for r in card.questions.values()],
         "disagreements": [r.question_id for r in card.disagreements],
         "flags": [_flag(f, lang) for f in ev.flags],
-        "roadmap": {
-            "total_weeks": ev.roadmap.total_weeks,
-            "entry": _gate(ev, ev.roadmap.entry, lang),
-            "phases": [_phase(ev, p, lang) for p in ev.roadmap.phases],
-        },
+        **_respondents(ev, lang),
+        "roadmap": _roadmap(ev, lang),
     }

@@ -13,6 +13,7 @@ from assess.db.models import Assessment, Consensus, Respondent, utcnow
 from assess.domain.answers import Response
 from assess.domain.evaluation import Evaluation, evaluate
 from assess.domain.questionnaire import Questionnaire
+from assess.domain.roadmap import PlanSettings
 from assess.services import peers, questionnaires
 from assess.services.clients import respondents_of
 from assess.services.responses import to_response
@@ -88,7 +89,8 @@ def evaluate_assessment(session: Session, catalog: Catalog, assessment: Assessme
     questionnaire = questionnaires.for_assessment(session, catalog, assessment)
     _, found = responses(session, assessment.id)
     agreed = {q: c.level for q, c in consensus_of(session, assessment.id).items()} if with_consensus else {}
-    evaluation = evaluate(questionnaire, found, targets=assessment.targets, consensus=agreed)
+    evaluation = evaluate(questionnaire, found, targets=assessment.targets, consensus=agreed,
+                          settings=PlanSettings.of(assessment.capacity, assessment.focus))
     previous_row = session.get(Assessment, assessment.previous_id) if assessment.previous_id else None
     previous = None
     if previous_row is not None:

@@ -13,9 +13,11 @@ from assess.catalog.source import MAX_NUMBER_LENGTH
 from assess.domain.answers import ROLES, Response, read_answers
 from assess.domain.levels import MAX_LEVEL, MIN_LEVEL, parse_level
 from assess.domain.questionnaire import Questionnaire
+from assess.domain.roadmap import CAPACITY_RANGE, FOCUS_RANGE, PlanSettings
 from assess.domain.text import is_storable
 
-_TOP_KEYS = {"questionnaire", "version", "answers", "respondents", "role", "name", "targets", "consensus", "organisation"}
+_TOP_KEYS = {"questionnaire", "version", "answers", "respondents", "role", "name", "targets", "consensus", "organisation",
+             "planning"}
 
 
 class AnswerFileError(Exception):
@@ -33,6 +35,7 @@ class AnswerFile:
     targets: Mapping[str, int] = field(default_factory=dict)
     consensus: Mapping[str, int] = field(default_factory=dict)
     organisation: str = ""
+    settings: PlanSettings = field(default_factory=PlanSettings)
 
 
 def resolve_questionnaire(catalog: Catalog, ref: str, version: str | None = None) -> Questionnaire:
@@ -149,11 +152,31 @@ def parse_answer_data(data: Any, catalog: Catalog, questionnaire_ref: str | None
         problems.append("missing 'answers' (one respondent) or 'respondents' (several)")
     targets = _levels(data.get("targets"), {d.id for d in questionnaire.dimensions}, "targets", problems)
     consensus = _levels(data.get("consensus"), {q.id for q in questionnaire.questions()}, "consensus", problems)
+    settings = _planning(data.get("planning"), problems)
     if problems:
         raise AnswerFileError(problems)
     organisation = data.get("organisation")
     return AnswerFile(questionnaire, tuple(responses), targets, consensus,
-                      organisation if isinstance(organisation, str) else "")
+                      organisation if isinstance(organisation, str) else "", settings)
+
+
+def _planning(raw: Any, problems: list[str]) -> PlanSettings:
+    """`"planning": {"capacity": 3, "focus": 5}`: measures at once, measures in the plan (both optional)."""
+    if raw is None:
+        return PlanSettings()
+    if not isinstance(raw, dict):
+        problems.append('planning: expected {"capacity": N, "focus": N}')
+        return PlanSettings()
+    values: dict[str, int | None] = {"capacity": None, "focus": None}
+    for key, value in raw.items():
+        bounds = {"capacity": CAPACITY_RANGE, "focus": FOCUS_RANGE}.get(key)
+        if bounds is None:
+            problems.append(f"planning.{key}: unknown setting; use capacity or focus")
+        elif isinstance(value, bool) or not isinstance(value, int) or not bounds[0] <= value <= bounds[1]:
+            problems.append(f"planning.{key}: a whole number from {bounds[0]} to {bounds[1]}")
+        else:
+            values[key] = value
+    return PlanSettings.of(values["capacity"], values["focus"])
 
 
 class _NumberTooLong(Exception):

@@ -15,6 +15,7 @@ from assess.db.repo import StoredAnswer
 from assess.domain.answers import Response
 from assess.domain.evaluation import Evaluation, evaluate
 from assess.domain.questionnaire import Questionnaire
+from assess.domain.roadmap import PlanSettings
 from assess.services import peers, questionnaires
 from assess.services.responses import to_response
 
@@ -50,7 +51,7 @@ def start_self_assessment(
     repo.add(session, org)
     assert org.id is not None
     assessment = Assessment(organisation_id=org.id, **questionnaires.pin_fields(questionnaire),
-                            title=questionnaire.title.get(language))
+                            title=questionnaire.title.get(language)[:200])
     repo.add(session, assessment)
     assert assessment.id is not None
     token = secrets.token_urlsafe(24)
@@ -102,4 +103,5 @@ def evaluate_respondent(
     """Score one respondent against the assessment's targets."""
     response = to_response(respondent, list(saved_answers(session, respondent).values()))
     targets: Mapping[str, int] | None = assessment.targets
-    return evaluate(questionnaire, [response], targets=targets), response
+    settings = PlanSettings.of(assessment.capacity, assessment.focus)
+    return evaluate(questionnaire, [response], targets=targets, settings=settings), response

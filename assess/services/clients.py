@@ -18,7 +18,10 @@ from assess.db import repo
 from assess.db.models import Assessment, Organisation, Respondent, utcnow
 from assess.domain.answers import ROLES
 from assess.domain.questionnaire import Questionnaire
+from assess.domain.roadmap import CAPACITY_RANGE, FOCUS_RANGE
 from assess.services import questionnaires
+
+TITLE_LENGTH = 200  # Assessment.title
 
 
 class ClientError(ValueError):
@@ -61,6 +64,7 @@ def create_assessment(
     session: Session, catalog: Catalog, workspace_id: int, organisation_id: int, *,
     questionnaire_id: str, version: str | None = None, title: str = "", targets: Mapping[str, int] | None = None,
     deadline: dt.date | None = None, previous_id: int | None = None, user_id: int | None = None,
+    capacity: int | None = None, focus: int | None = None,
 ) -> Assessment:
     """Start an assessment for a client with a fixed questionnaire version."""
     org = organisation(session, workspace_id, organisation_id)
@@ -74,12 +78,23 @@ def create_assessment(
             raise ClientError("a follow-up must continue an earlier assessment of the same client")
     row = Assessment(
         organisation_id=org.id, **questionnaires.pin_fields(questionnaire),
-        title=title.strip() or questionnaire.title.get(questionnaire.languages[0]),
+        title=(title.strip() or questionnaire.title.get(questionnaire.languages[0]))[:TITLE_LENGTH],
         targets=clean_targets or None, deadline=deadline, previous_id=previous_id, created_by=user_id,
+        capacity=capacity, focus=focus,
     )
     session.add(row)
     session.flush()
     return row
+
+
+def set_plan(session: Session, row: Assessment, *, capacity: int, focus: int) -> None:
+    """How many measures the client runs in parallel, and how many the plan holds (ClientError outside the ranges)."""
+    for name, value, (low, high) in (("capacity", capacity, CAPACITY_RANGE), ("focus", focus, FOCUS_RANGE)):
+        if isinstance(value, bool) or not low <= value <= high:
+            raise ClientError(f"{name} must be from {low} to {high}")
+    row.capacity, row.focus = capacity, focus
+    session.add(row)
+    session.flush()
 
 
 def check_targets(questionnaire: Questionnaire, targets: Mapping[str, int]) -> dict[str, int]:

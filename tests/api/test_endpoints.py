@@ -164,3 +164,16 @@ def test_openapi_document_is_public(client: FlaskClient) -> None:
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert response.get_json()["openapi"].startswith("3.1")
+
+
+def test_an_assessment_carries_its_plan_settings(api: Api, seeded: Seeded) -> None:
+    created = api.post("/assessments", json={"organisation_id": seeded.organisation_id, "questionnaire_id": "mini",
+                                             "capacity": 2, "focus": 4})
+    assert created.status_code == 201
+    assert (created.get_json()["capacity"], created.get_json()["focus"]) == (2, 4)
+    result = api.get(f"/assessments/{created.get_json()['id']}/result").get_json()
+    assert result["roadmap"]["settings"]["capacity"] == 2 and result["roadmap"]["settings"]["focus"] == 4
+    for bad in ({"capacity": 0}, {"capacity": 11}, {"focus": "5"}, {"capacity": True}):
+        response = api.post("/assessments", json={"organisation_id": seeded.organisation_id, "questionnaire_id": "mini",
+                                                  **bad})
+        assert response.status_code in (400, 422), bad

@@ -153,3 +153,16 @@ def test_catalog_keeps_versions_apart(tmp_path: Path) -> None:
         catalog.get("nope")
     with pytest.raises(LookupError):
         catalog.get("mini", "2.0")
+
+
+def test_two_files_with_the_same_id_and_version_are_refused(tmp_path: Path) -> None:
+    """Keeping an old version beside the new one is how pinned assessments stay readable: a copy must say so."""
+    text = (FIXTURES / "mini.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(QuestionnaireError) as caught:
+        Catalog(tmp_path).all()
+    assert "b.yaml:1: version: 'mini' version 1.0 is also in" in str(caught.value)
+    (tmp_path / "b.yaml").write_text(text.replace('version: "1.0"', 'version: "1.1"'), encoding="utf-8")
+    assert [q.version for q in Catalog(tmp_path).all()] == ["1.1"]  # the newest for new assessments
+    assert Catalog(tmp_path).get("mini", "1.0").version == "1.0"  # the old one for those pinned to it

@@ -174,3 +174,37 @@ def test_order_of_respondents_does_not_matter(mini, sets, random) -> None:
     shuffled = list(responses)
     random.shuffle(shuffled)
     assert score_responses(mini, responses) == score_responses(mini, shuffled)
+
+
+def test_the_balance_index_weighs_dimensions_as_the_overall_index_does(mini) -> None:
+    """Channels 100 (weight 1), processes 50 (weight 2), data 100 (weight 1): the weighted mean is 75 and the
+    weighted standard deviation 25, so the balance is 50 (the unweighted spread would give 52.9)."""
+    card = score_responses(mini, [Response(answers(**{
+        "ch.booking": 5, "ch.chat": 5, "proc.handover": 3, "proc.map": 3, "data.master": 5}))])
+    assert card.overall.score == pytest.approx(75.0)
+    assert card.overall.balance == pytest.approx(50.0)
+
+
+def test_a_dimension_at_exactly_the_minimum_coverage_is_scored() -> None:
+    """min_coverage 0.6: answering the question of weight 3 of 3 + 2 covers exactly 60 %, which is enough."""
+    from tests.domain.test_roadmap import ENGINE
+
+    at_limit = score_responses(ENGINE, [Response(answers(**{"s.sponsor": 4}))])
+    assert at_limit.dimension("strat").coverage == pytest.approx(0.6)
+    assert at_limit.dimension("strat").reliable and at_limit.dimension("strat").score == 75.0
+    below = score_responses(ENGINE, [Response(answers(**{"s.plan": 4}))])  # 40 %
+    assert not below.dimension("strat").reliable
+
+
+def test_two_levels_apart_is_a_disagreement_one_is_not(mini) -> None:
+    two = score_responses(mini, [Response(answers(**{"ch.booking": 2})), Response(answers(**{"ch.booking": 4}))])
+    one = score_responses(mini, [Response(answers(**{"ch.booking": 2})), Response(answers(**{"ch.booking": 3}))])
+    assert two.questions["ch.booking"].disagreement and [q.question_id for q in two.disagreements] == ["ch.booking"]
+    assert not one.questions["ch.booking"].disagreement and one.disagreements == []
+
+
+def test_two_camps_are_a_split_not_a_middle(mini) -> None:
+    split = score_responses(mini, [Response(answers(**{"ch.booking": 4})), Response(answers(**{"ch.booking": 1}))])
+    assert split.questions["ch.booking"].split and split.questions["ch.booking"].level == 2.5
+    spread = score_responses(mini, [Response(answers(**{"ch.booking": v})) for v in (2, 3, 4)])
+    assert not spread.questions["ch.booking"].split  # a spread of views, no camps

@@ -63,7 +63,7 @@ def create_assessment(body: AssessmentIn) -> Response:
         row = clients.create_assessment(
             db(), catalog(), workspace_id(), body.organisation_id, questionnaire_id=body.questionnaire_id,
             version=body.version, title=body.title, targets=body.targets, deadline=body.deadline,
-            previous_id=body.previous_id, user_id=actor().id)
+            previous_id=body.previous_id, user_id=actor().id, capacity=body.capacity, focus=body.focus)
     except (clients.ClientError, questionnaires.QuestionnaireNotFound) as error:  # checked above; kept as a guard
         raise ApiError(422, details=[detail("body", str(error))]) from None
     return json_response(AssessmentOut.model_validate(row), 201,

@@ -25,6 +25,7 @@ from pydantic.json_schema import JsonSchemaValue
 
 from assess.db.models import MAX_ID  # the routing and the OpenAPI document import it from here
 from assess.domain.answers import MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, ROLES
+from assess.domain.roadmap import CAPACITY_RANGE, FOCUS_RANGE
 from assess.domain.text import is_storable
 from assess.services.assessments import INDUSTRIES, SIZES
 
@@ -149,6 +150,10 @@ class AssessmentIn(_Input):
         default=None, max_length=50, description="Target level per dimension id; others keep the questionnaire's.")
     deadline: IsoDate | None = Field(default=None, description="A date as \"YYYY-MM-DD\".")
     previous_id: RowId | None = Field(default=None, description="The assessment of the same client this follows up.")
+    capacity: Annotated[int, Field(ge=CAPACITY_RANGE[0], le=CAPACITY_RANGE[1], strict=True)] | None = Field(
+        default=None, description="How many measures the client can run in parallel (default 3).")
+    focus: Annotated[int, Field(ge=FOCUS_RANGE[0], le=FOCUS_RANGE[1], strict=True)] | None = Field(
+        default=None, description="How many measures the plan holds; the rest is the backlog (default 5).")
 
 
 class AssessmentOut(_Output):
@@ -158,6 +163,8 @@ class AssessmentOut(_Output):
     questionnaire_version: str
     title: str
     targets: dict[str, int] | None
+    capacity: int | None
+    focus: int | None
     deadline: dt.date | None
     previous_id: int | None
     created_at: dt.datetime

@@ -1,0 +1,323 @@
+"""Which measures a company needs: triggers on questions, foundations credited, priorities, the focus.
+
+The rules (also in the report's method section and the README):
+
+1. A measure is *triggered* when one of its triggers fires. A question trigger
+   fires when the question's level is at least the level the measure builds
+   from and below the trigger's level and the dimension's target. A group or
+   dimension trigger fires through its questions, never its average: when one
+   of the measure's own questions in it is in that band (a group's questions
+   at 1 and 5 are no "3"), so an average can neither hide a weak question nor
+   prescribe work for questions already there. A rule trigger fires with its
+   isolated-solution rule, when the measure's level band holds one of its own
+   questions (or none of them is known).
+2. A prerequisite enters the plan only when the foundation it builds is not in
+   place: a prerequisite measure when one of its own questions is below the
+   level it builds (or unknown); a condition ("question X at level 3") when it
+   does not hold, through the measures that build X from where it stands.
+   Otherwise the waiting measure says "foundation in place: X at level N".
+   A condition that no measure can build is an assumption of the plan.
+3. Priority = (the largest gap x weight, plus 3 x the dimension weight for each
+   fired isolated-solution rule the measure resolves) x impact / effort (gap in
+   levels below the threshold; weight = question weight x dimension weight;
+   impact 1..3; effort divides by 1, 1.5 or 2). A prerequisite is as urgent as
+   the most urgent measure that waits for it, through any number of steps.
+   Ties go to the smaller effort, then to the order of the questionnaire's
+   catalogue.
+4. Focus: the triggered measures are the goals: first those that resolve a
+   fired isolated-solution rule, then the others, each by its own priority;
+   each goal enters the plan with the prerequisites it needs, in that order,
+   until the next goal would not fit into `focus` measures (5 by default; the
+   most urgent goal is taken with all its foundations even when they are more);
+   a lesser goal jumps the queue only while the plan holds fewer than three
+   measures. The rest is the backlog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from assess.domain.questionnaire import Condition, Measure, Questionnaire, Track, Trigger
+from assess.domain.rules import condition_holds, subject_level
+from assess.domain.scoring import ScoreCard
+
+THIN_PLAN = 3  # below this many measures, a goal that fits may pass one that does not
+RULE_GAP = 3.0  # a fired isolated-solution rule weighs like a three-level gap: islands are what the plan is for
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a measure is in the roadmap, or why a foundation it needs is not."""
+
+    kind: str  # "question" | "group" | "dimension" | "rule" | "required_by" | "condition" | "foundation_in_place"
+    ref: str
+    level: float | None = None  # the current level of the question, group or dimension
+    threshold: float | None = None  # the level it is to reach
+    by: str | None = None  # required_by/condition: the measure that waits; foundation_in_place: the measure not needed
+    weak: tuple[str, ...] = ()  # group and dimension triggers: the questions in the measure's band
+    weakest: float | None = None  # group and dimension triggers: the lowest level among `weak`
+
+    @property
+    def gap(self) -> float:
+        if self.kind == "rule":
+            return RULE_GAP
+        level = self.weakest if self.weakest is not None else self.level
+        if self.kind not in ("question", "group", "dimension") or level is None or self.threshold is None:
+            return 0.0
+        return max(0.0, self.threshold - level)
+
+
+@dataclass(slots=True)
+class Selection:
+    """The measures a company needs, with why, what each waits for, and how urgent it is."""
+
+    reasons: dict[str, list[Reason]] = field(default_factory=dict)
+    deps: dict[str, set[str]] = field(default_factory=dict)  # measure -> measures it waits for
+    open_conditions: dict[str, list[Condition]] = field(default_factory=dict)  # measure -> conditions not met
+    assumptions: list[tuple[str, Condition]] = field(default_factory=list)  # (measure, condition nothing builds)
+    triggered: set[str] = field(default_factory=set)
+    own: dict[str, float] = field(default_factory=dict)  # from the measure's own reasons
+    priority: dict[str, float] = field(default_factory=dict)  # inherited from what waits for it
+
+
+def own_questions(questionnaire: Questionnaire, measure: Measure) -> list[str]:
+    """The questions a measure works on: those its triggers name (groups and dimensions through their questions)."""
+    named = [t for t in measure.triggers if t.subject != "rule"]
+    direct = [t.ref for t in named if t.subject == "question"]
+    direct += [q for t in named if t.subject == "group" for q in questionnaire.group(t.ref).question_ids]
+    if not direct:
+        direct = [q.id for t in named if t.subject == "dimension" for q in questionnaire.dimension(t.ref).questions]
+    return list(dict.fromkeys(direct))
+
+
+def _dimension_of(questionnaire: Questionnaire, subject: str, ref: str) -> str:
+    if subject == "question":
+        return questionnaire.question(ref).dimension_id
+    if subject == "group":
+        return questionnaire.group(ref).dimension_id
+    return ref
+
+
+def threshold(questionnaire: Questionnaire, card: ScoreCard, subject: str, ref: str, below: float) -> float:
+    """The level a trigger aims at: its own level, or the dimension's target when that is lower."""
+    return float(min(below, card.dimension(_dimension_of(questionnaire, subject, ref)).target))
+
+
+def _fires(questionnaire: Questionnaire, card: ScoreCard, measure: Measure, trigger: Trigger,
+           fired: set[str]) -> Reason | None:
+    if trigger.subject == "rule":
+        if trigger.ref not in fired:
+            return None
+        # A rule recommends plan work for where the company stands: not the 3->4 work to a company at 1. A quick
+        # win contains the damage the rule names, wherever its questions stand.
+        known = [lv for q in own_questions(questionnaire, measure) if (lv := card.question_level(q)) is not None]
+        if measure.track is Track.PLAN and known and not any(measure.level_from <= lv < measure.level_to for lv in known):
+            return None
+        return Reason("rule", trigger.ref)
+    assert trigger.below is not None
+    level = subject_level(card, trigger.subject, trigger.ref)
+    aim = threshold(questionnaire, card, trigger.subject, trigger.ref, trigger.below)
+    if trigger.subject == "question":
+        return Reason("question", trigger.ref, level, aim) if level is not None and measure.level_from <= level < aim else None
+    # A group or dimension fires through its questions, never its average: one at 1 beside one at 5 is no 3.
+    members = (questionnaire.group(trigger.ref).question_ids if trigger.subject == "group"
+               else [q.id for q in questionnaire.dimension(trigger.ref).questions])
+    own = set(own_questions(questionnaire, measure)) & set(members) or set(members)
+    levels = {q: lv for q in members if q in own and (lv := card.question_level(q)) is not None}
+    weak = tuple(q for q, lv in levels.items() if measure.level_from <= lv < aim)
+    if not weak:
+        return None
+    return Reason(trigger.subject, trigger.ref, level, aim, weak=weak, weakest=min(levels[q] for q in weak))
+
+
+def trigger_reasons(questionnaire: Questionnaire, card: ScoreCard, measure: Measure, fired: set[str]) -> list[Reason]:
+    """Every trigger of `measure` that fires, as a reason."""
+    return [r for t in measure.triggers if (r := _fires(questionnaire, card, measure, t, fired)) is not None]
+
+
+def _foundation_gap(questionnaire: Questionnaire, card: ScoreCard, measure: Measure,
+                    fired: set[str]) -> Reason | None:
+    """None when what `measure` builds is not in place yet; else the reason it is (its weakest question)."""
+    questions = own_questions(questionnaire, measure)
+    if not questions:  # only rule triggers: in place when none of its rules fires
+        if any(t.ref in fired for t in measure.triggers):
+            return None
+        return Reason("foundation_in_place", measure.id, by=measure.id)
+    levels = []
+    for question in questions:
+        level = card.question_level(question)
+        aim = threshold(questionnaire, card, "question", question, measure.level_to)
+        if level is None or level < aim:
+            return None
+        levels.append((level, question))
+    level, question = min(levels)
+    return Reason("foundation_in_place", question, level, by=measure.id)
+
+
+def _addressing(questionnaire: Questionnaire, card: ScoreCard, condition: Condition, exclude: str) -> list[str]:
+    """Plan measures that build the condition's subject from where it stands now."""
+    related = {(condition.subject, condition.ref)}
+    if condition.subject == "question":
+        related |= {("group", g.id) for g in questionnaire.groups if condition.ref in g.question_ids}
+    elif condition.subject == "group":
+        related |= {("question", q) for q in questionnaire.group(condition.ref).question_ids}
+    if condition.subject == "group":  # the band must hold the weakest member, not the group's average
+        levels = [lv for q in questionnaire.group(condition.ref).question_ids
+                  if (lv := card.question_level(q)) is not None]
+        level = min(levels) if levels else None
+    else:
+        level = subject_level(card, condition.subject, condition.ref)
+    found = []
+    for m in questionnaire.measures:
+        if m.id == exclude or m.track is not Track.PLAN:
+            continue
+        if not any((t.subject, t.ref) in related for t in m.triggers):
+            continue
+        if level is None and m.level_from > 1:
+            continue  # unknown: start from the basics
+        if level is not None and not m.level_from <= level < m.level_to:
+            continue
+        found.append(m.id)
+    return found
+
+
+def _add(selection: Selection, measure_id: str, reason: Reason, queue: list[str]) -> None:
+    if measure_id not in selection.reasons:
+        selection.reasons[measure_id] = []
+        queue.append(measure_id)
+    if reason not in selection.reasons[measure_id]:
+        selection.reasons[measure_id].append(reason)
+
+
+def _close_over_prerequisites(questionnaire: Questionnaire, card: ScoreCard, selection: Selection,
+                              fired: set[str]) -> None:
+    queue = list(selection.reasons)
+    while queue:
+        measure = questionnaire.measure(queue.pop(0))
+        deps = selection.deps.setdefault(measure.id, set())
+        for prerequisite in measure.requires_measures:
+            in_place = _foundation_gap(questionnaire, card, questionnaire.measure(prerequisite), fired)
+            if in_place is not None:
+                if in_place not in selection.reasons[measure.id]:
+                    selection.reasons[measure.id].append(in_place)
+                continue
+            deps.add(prerequisite)
+            _add(selection, prerequisite, Reason("required_by", prerequisite, by=measure.id), queue)
+        for condition in measure.requires_conditions:
+            if condition_holds(card, condition):
+                level = subject_level(card, condition.subject, condition.ref)
+                selection.reasons[measure.id].append(Reason("foundation_in_place", condition.ref, level))
+                continue
+            selection.open_conditions.setdefault(measure.id, []).append(condition)
+            builders = _addressing(questionnaire, card, condition, measure.id)
+            if not builders:
+                selection.assumptions.append((measure.id, condition))
+            for builder in builders:
+                deps.add(builder)
+                reason = Reason("condition", condition.ref, by=measure.id, threshold=condition.min_level)
+                _add(selection, builder, reason, queue)
+
+
+def _weight(questionnaire: Questionnaire, reason: Reason, measure: Measure) -> float:
+    if reason.kind == "question":
+        question = questionnaire.question(reason.ref)
+        return question.weight * questionnaire.dimension(question.dimension_id).weight
+    if reason.kind == "group":
+        return questionnaire.dimension(questionnaire.group(reason.ref).dimension_id).weight
+    if reason.kind == "dimension":
+        return questionnaire.dimension(reason.ref).weight
+    return questionnaire.dimension(measure.dimension_id).weight
+
+
+EFFORT_DIVISOR = {1: 1.0, 2: 1.5, 3: 2.0}  # low, medium, high: effort counts, but never more than twice
+
+
+def own_priority(questionnaire: Questionnaire, measure: Measure, reasons: Iterable[Reason]) -> float:
+    """(the largest gap x weight + each fired rule it resolves) x impact / effort."""
+    reasons = list(reasons)
+    gaps = max((r.gap * _weight(questionnaire, r, measure) for r in reasons if r.kind != "rule"), default=0.0)
+    rules = sum(r.gap * _weight(questionnaire, r, measure) for r in reasons if r.kind == "rule")
+    return (gaps + rules) * measure.impact.rank / EFFORT_DIVISOR[measure.effort.rank]
+
+
+def resolves_a_risk(selection: Selection, measure_id: str) -> bool:
+    return any(r.kind == "rule" for r in selection.reasons.get(measure_id, ()))
+
+
+def inherited_priorities(own: Mapping[str, float], deps: Mapping[str, set[str]]) -> dict[str, float]:
+    """Each measure as urgent as the most urgent measure that waits for it, directly or through others."""
+    waiting: dict[str, set[str]] = {m: set() for m in own}
+    for measure, prerequisites in deps.items():
+        for prerequisite in prerequisites:
+            waiting.setdefault(prerequisite, set()).add(measure)
+    result: dict[str, float] = {}
+
+    def priority(measure: str) -> float:  # the graph is acyclic (the catalog refuses cycles)
+        if measure not in result:
+            result[measure] = max([own.get(measure, 0.0), *(priority(w) for w in sorted(waiting.get(measure, ())))])
+        return result[measure]
+
+    for measure in own:
+        priority(measure)
+    return result
+
+
+def select(questionnaire: Questionnaire, card: ScoreCard, fired: set[str]) -> Selection:
+    """Every plan measure a company needs (triggered, and the foundations those need), with priorities."""
+    selection = Selection()
+    for measure in questionnaire.measures:
+        if measure.track is not Track.PLAN:
+            continue
+        reasons = trigger_reasons(questionnaire, card, measure, fired)
+        if reasons:
+            selection.reasons[measure.id] = reasons
+    selection.triggered = set(selection.reasons)
+    _close_over_prerequisites(questionnaire, card, selection, fired)
+    selection.own = {m: own_priority(questionnaire, questionnaire.measure(m), r) for m, r in selection.reasons.items()}
+    selection.priority = inherited_priorities(selection.own, selection.deps)
+    return selection
+
+
+def _closure(measure: str, deps: Mapping[str, set[str]]) -> set[str]:
+    found, queue = {measure}, [measure]
+    while queue:
+        for dep in deps.get(queue.pop(), ()):
+            if dep not in found:
+                found.add(dep)
+                queue.append(dep)
+    return found
+
+
+def rank(questionnaire: Questionnaire, selection: Selection, ids: Iterable[str], *, own: bool = False) -> list[str]:
+    """Most urgent first (inherited priority, or with `own` the measure's own); ties: less effort, questionnaire order."""
+    order = {m.id: i for i, m in enumerate(questionnaire.measures)}
+    values = selection.own if own else selection.priority
+    return sorted(ids, key=lambda m: (-round(values[m], 9), questionnaire.measure(m).effort.rank, order[m]))
+
+
+def focus(questionnaire: Questionnaire, selection: Selection, size: int) -> list[str]:
+    """The measures the plan schedules: the most urgent goals by their own reasons, each with the foundations
+    it needs, up to `size` measures (a foundation is a means, so it does not compete as a goal on its own)."""
+    chosen: set[str] = set()
+    ranked = rank(questionnaire, selection, selection.triggered, own=True)
+    # Islands first: a measure that resolves a fired isolated-solution rule leads, then the rest by priority.
+    ranked.sort(key=lambda m: not resolves_a_risk(selection, m))
+    for candidate in ranked:
+        needed = _closure(candidate, selection.deps)
+        if chosen and len(chosen | needed) > size:
+            if len(chosen) >= THIN_PLAN:
+                break  # the next goal does not fit: a shorter plan rather than a lesser goal jumping the queue
+            continue  # too thin a plan yet: the next goal that fits may join
+        chosen |= needed
+    return rank(questionnaire, selection, chosen)
+
+
+def quick_wins(questionnaire: Questionnaire, card: ScoreCard, fired: set[str]) -> list[tuple[Measure, list[Reason]]]:
+    """Containment measures whose triggers fire, most urgent first."""
+    found = [(m, trigger_reasons(questionnaire, card, m, fired)) for m in questionnaire.measures
+             if m.track is Track.QUICK_WIN]
+    fired_ones = [(m, r) for m, r in found if r]
+    return sorted(fired_ones, key=lambda pair: (-own_priority(questionnaire, pair[0], pair[1]), pair[0].id))
+
+
