@@ -7,6 +7,7 @@ most of a result page's time; plotly.js and kaleido take the dicts as they are.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +31,9 @@ def _figure(data: list[dict[str, Any]], height: int, **extra: Any) -> Figure:
 
 
 def _short(text: str, limit: int = 28) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """A label, shortened, as plain text: plotly reads its labels as HTML (<a href>, <span style>), so escape it."""
+    short = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return html.escape(short, quote=False)
 
 
 def _axis(**extra: Any) -> dict[str, Any]:
@@ -109,7 +112,7 @@ def spread(context: dict[str, Any], _: Translate) -> Figure:
 
 
 def timeline(context: dict[str, Any], _: Translate) -> Figure:
-    """The roadmap's measures as bars over weeks, coloured by phase."""
+    """The roadmap's measures as bars from their start to their end week, coloured by the phase they start in."""
     data: list[dict[str, Any]] = []
     rows = 0
     for phase in context["roadmap"]["phases"]:
@@ -117,7 +120,7 @@ def timeline(context: dict[str, Any], _: Translate) -> Figure:
         rows += len(measures)
         data.append({
             "type": "bar", "y": [_short(m["title"], 40) for m in measures],
-            "x": [m["duration_weeks"] for m in measures], "base": [phase["start_week"]] * len(measures),
+            "x": [m["end_week"] - m["start_week"] for m in measures], "base": [m["start_week"] for m in measures],
             "orientation": "h", "name": f"{_('Phase')} {phase['number']}",
             "marker": {"color": PHASE_COLOURS[(phase["number"] - 1) % len(PHASE_COLOURS)]},
         })

@@ -14,7 +14,7 @@ from typing import Any
 from assess.domain.answers import Response
 from assess.domain.evaluation import Evaluation
 from assess.domain.explain import level_name
-from assess.domain.scoring import DISAGREEMENT_LEVELS, score_responses
+from assess.domain.scoring import DISAGREEMENT_LEVELS
 from assess.domain.serialize import evaluation_to_dict
 
 
@@ -71,21 +71,8 @@ def _question_details(ev: Evaluation, responses: Sequence[Response], result: dic
     return details
 
 
-def _by_role(ev: Evaluation, responses: Sequence[Response]) -> list[dict[str, Any]]:
-    """Dimension scores per respondent role (does the board see what the front line sees?)."""
-    roles: dict[str, list[Response]] = {}
-    for response in responses:
-        roles.setdefault(response.role or "other", []).append(response)
-    if len(roles) < 2:
-        return []
-    out = []
-    for role, members in roles.items():
-        card = score_responses(ev.questionnaire, members, targets={d.dimension_id: d.target for d in ev.card.dimensions})
-        out.append({
-            "role": role, "respondents": len(members),
-            "scores": {d.dimension_id: _round(d.computed_score) for d in card.dimensions},
-        })
-    return out
+def _all_measures(roadmap: dict[str, Any]) -> list[dict[str, Any]]:
+    return [*(m for p in roadmap["phases"] for m in p["measures"]), *roadmap["quick_wins"], *roadmap["backlog"]]
 
 
 def build_report_context(
@@ -140,10 +127,14 @@ def build_report_context(
         "strongest": ranked[:3],
         "weakest": list(reversed(ranked[-3:])) if len(ranked) > 3 else list(reversed(ranked)),
         "flags": result["flags"],
-        "disagreements": [questions[q] for q in result["disagreements"]],
-        "by_role": _by_role(ev, responses) if len(responses) > 1 else [],
+        # the workshop agenda: the disagreements ranked by relevance, capped (domain/perception.py)
+        "disagreements": [{**questions[a["question"]], **{k: a[k] for k in ("relevance", "by_role", "split", "in_roadmap")}}
+                          for a in result["agenda"]],
+        "by_role": result["roles"] if len(result["roles"]) > 1 else [],
+        "perception_gap": result["perception_gap"],
+        "findings": result["findings"],
         "roadmap": result["roadmap"],
-        "measure_titles": {m["id"]: m["title"] for p in result["roadmap"]["phases"] for m in p["measures"]},
+        "measure_titles": {m["id"]: m["title"] for m in _all_measures(result["roadmap"])},
         "first_phase": first_phase,
         "change": change,
         "result": result,

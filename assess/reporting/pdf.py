@@ -56,8 +56,8 @@ def start_charts(context: dict[str, Any]) -> dict[str, Future[str]]:
     gettext = translations(context["lang"]).gettext
     names = sorted(charts_for(context), key=lambda name: _CHART_ORDER.index(name) if name in _CHART_ORDER else 99)
     figures = {name: _print_style(CHARTS[name](context, gettext)) for name in names}
-    tags = cache_tags(context)
-    return {name: _exporter.submit(figure_svg, figure, CHART_WIDTH, None, tags) for name, figure in figures.items()}
+    tags, expect = cache_tags(context), cache_generations(context)
+    return {name: _exporter.submit(figure_svg, figure, CHART_WIDTH, None, tags, expect) for name, figure in figures.items()}
 
 
 def chart_svgs(context: dict[str, Any]) -> dict[str, str]:
@@ -98,7 +98,7 @@ def render_pdf(context: dict[str, Any], *, one_off: bool = False) -> bytes:
     if cached is not None:
         return cached
     pdf = render_report(context, one_off=one_off).pdf
-    shared_cache().set(key, pdf, ttl_seconds=86_400, tags=cache_tags(context))
+    shared_cache().set(key, pdf, ttl_seconds=86_400, tags=cache_tags(context), expect=cache_generations(context))
     return pdf
 
 
@@ -106,6 +106,12 @@ def cache_tags(context: Mapping[str, Any]) -> tuple[str, ...]:
     """The tags of what a report shows: its assessment (every report context of the app names it)."""
     assessment_id = context.get("assessment_id")
     return (assessment_tag(assessment_id),) if isinstance(assessment_id, int) else ()
+
+
+def cache_generations(context: Mapping[str, Any]) -> tuple[int, ...] | None:
+    """The tags' generations read before the context's data was (None: a context from outside the app)."""
+    found = context.get("cache_generations")
+    return tuple(found) if isinstance(found, list | tuple) else None
 
 
 @lru_cache(maxsize=1)

@@ -163,7 +163,8 @@ def start_server() -> None:
     _server.start()
 
 
-def _svg_of_json(figure_json: str, width: int, height: int, tags: tuple[str, ...]) -> str:
+def _svg_of_json(figure_json: str, width: int, height: int, tags: tuple[str, ...],
+                 expect: tuple[int, ...] | None) -> str:
     # Shared between workers (Redis when REDIS_URL is set): a chart is exported once per content. No
     # in-process copy besides: deleting an assessment must be able to delete its charts (the tags).
     key = content_key("chart-svg", figure_json, str(width), str(height))
@@ -171,15 +172,16 @@ def _svg_of_json(figure_json: str, width: int, height: int, tags: tuple[str, ...
     if cached is not None:
         return cached.decode("utf-8")
     svg = _server.svg(json.loads(figure_json), width, height)
-    shared_cache().set(key, svg, ttl_seconds=7 * 86_400, tags=tags)
+    shared_cache().set(key, svg, ttl_seconds=7 * 86_400, tags=tags, expect=expect)
     return svg.decode("utf-8")
 
 
 def figure_svg(figure: go.Figure | dict[str, Any], width: int, height: int | None = None,
-               tags: tuple[str, ...] = ()) -> str:
+               tags: tuple[str, ...] = (), expect: tuple[int, ...] | None = None) -> str:
     """`figure` (a plotly Figure or its JSON dict) as an SVG document, `width` x `height` CSS pixels.
 
-    `tags`: what the chart shows (see assess.cache.assessment_tag), so that its cached copy can be deleted with it.
+    `tags`: what the chart shows (see assess.cache.assessment_tag), so that its cached copy can be deleted with it;
+    `expect`: their generations when the data was read (a copy is kept only if no deletion came in between).
     """
     if isinstance(figure, dict):
         figure_json = json.dumps(figure, sort_keys=True)
@@ -187,7 +189,7 @@ def figure_svg(figure: go.Figure | dict[str, Any], width: int, height: int | Non
     else:
         figure_json = figure.to_json()
         size = height or figure.layout.height or 450
-    return _svg_of_json(figure_json, width, int(size), tags)
+    return _svg_of_json(figure_json, width, int(size), tags, expect)
 
 
 def cache_clear() -> None:

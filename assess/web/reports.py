@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from sqlmodel import Session
 from werkzeug.wrappers import Response
 
+from assess.cache import assessment_tag, shared_cache
 from assess.catalog import Catalog
 from assess.db.models import Assessment, Organisation
 from assess.reporting.context import ReportMeta, build_report_context
@@ -39,6 +40,8 @@ def assessment_report(session: Session, catalog: Catalog, assessment: Assessment
 
     The caller has checked that the assessment belongs to the viewer's workspace.
     """
+    assert assessment.id is not None
+    generations = shared_cache().generations([assessment_tag(assessment.id)])  # before any of its data is read
     result = aggregate.evaluate_assessment(session, catalog, assessment)
     with force_locale(lang):
         meta = ReportMeta(organisation=organisation.name, title=assessment.title,
@@ -53,6 +56,7 @@ def assessment_report(session: Session, catalog: Catalog, assessment: Assessment
         for g in peers.peer_groups(session, assessment, organisation)
     ]
     context["assessment_id"] = assessment.id
+    context["cache_generations"] = list(generations)
     return context
 
 

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, render_template, send_file
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from assess.cache import assessment_tag, shared_cache
 from assess.db import repo
 from assess.db.models import Assessment, Organisation
 from assess.reporting.charts import CHARTS, charts_for
@@ -27,6 +28,7 @@ def respondent_context(token: str, lang: str) -> dict[str, object]:
     respondent = repo.respondent_by_token(db(), token)
     if respondent is None:
         abort(404)
+    generations = shared_cache().generations([assessment_tag(respondent.assessment_id)])  # before the answers are read
     assessment = db().get(Assessment, respondent.assessment_id)
     assert assessment is not None
     organisation = db().get(Organisation, assessment.organisation_id)
@@ -42,6 +44,7 @@ def respondent_context(token: str, lang: str) -> dict[str, object]:
     )
     context = build_report_context(evaluation, [response], lang=lang, meta=meta)
     context["assessment_id"] = assessment.id  # cached charts and PDFs are deleted with it
+    context["cache_generations"] = list(generations)
     return context
 
 

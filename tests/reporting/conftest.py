@@ -78,6 +78,26 @@ def page_image_ink(pdf_path: Path, page: int) -> float:
     return sum(1 for p in pixels if p < 200) / (width * height)
 
 
+def ink_past_right_margin(pdf_data: bytes, tmp_path: Path, margin_mm: float = 12) -> list[int]:
+    """The pages (1-based, cover excluded) with dark pixels within `margin_mm` of the right paper edge."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    source = tmp_path / "report.pdf"
+    source.write_bytes(pdf_data)
+    subprocess.run(["pdftoppm", "-gray", "-r", "40", str(source), str(tmp_path / "page")], check=True)
+    spilled = []
+    for image in sorted(tmp_path.glob("page-*.pgm")):
+        data = image.read_bytes()
+        match = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+        assert match, "pdftoppm did not write a PGM image"
+        width, height = int(match.group(1)), int(match.group(2))
+        pixels = data[match.end():match.end() + width * height]
+        strip = round(margin_mm / 25.4 * 40)
+        number = int(image.stem.split("-")[1])
+        if number > 1 and any(pixels[row * width + col] < 160 for row in range(height) for col in range(width - strip, width)):
+            spilled.append(number)
+    return spilled
+
+
 @pytest.fixture(scope="session")
 def single_context(catalog: Catalog) -> dict[str, Any]:
     parsed = read_answer_file(str(EXAMPLES / "strong-channels-weak-processes.json"), catalog)

@@ -29,15 +29,20 @@ def helpers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _sections_printed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record the first heading-bearing text of every section handed to a printer."""
+    """Record every section printed, by a helper process or in this one."""
     printed: list[str] = []
-    original = compose.submit
+    original, here = compose.submit, compose.print_html
 
     def submit(html: str, charts: dict[str, str]) -> Future[Printed]:
         printed.append(html)
         return original(html, charts)
 
+    def print_here(html: str, charts: dict[str, str], *args: Any, **kwargs: Any) -> Printed:
+        printed.append(html)
+        return here(html, charts, *args, **kwargs)
+
     monkeypatch.setattr(compose, "submit", submit)
+    monkeypatch.setattr(compose, "print_html", print_here)
     return printed
 
 

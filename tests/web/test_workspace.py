@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from itertools import pairwise
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -158,3 +159,22 @@ def test_questionnaire_upload_lists_every_problem_and_stores_nothing(app: Flask,
         "csrf_token": csrf_of(page.data), "file": (io.BytesIO(changed.encode()), "own.yaml")},
         content_type="multipart/form-data")
     assert response.status_code == 422 and "raise the version number" in response.get_data(as_text=True)
+
+
+def test_the_plan_settings_shape_the_roadmap(app: Flask, client: FlaskClient) -> None:
+    """"How many initiatives can you run in parallel": set per assessment, kept by a follow-up, used by the plan."""
+    seeded = seed_workspace(app, "Plan")
+    login(client, seeded.email)
+    page = f"/w/assessment/{seeded.assessment_id}"
+    csrf = csrf_of(client.get(page).data)
+    assert client.post(f"{page}/plan", data={"csrf_token": csrf, "capacity": "99999", "focus": "5"}).status_code == 400
+    assert client.post(f"{page}/plan", data={"csrf_token": csrf, "capacity": "1", "focus": "2"}).status_code == 302
+    result = json.loads(client.get(f"{page}/export.json").data)
+    assert result["roadmap"]["settings"]["capacity"] == 1 and result["roadmap"]["settings"]["focus"] == 2
+    measures = [m for p in result["roadmap"]["phases"] for m in p["measures"]]
+    assert measures and result["roadmap"]["backlog"]  # the mini questionnaire's weak spots need more than two
+    weeks = [(m["start_week"], m["end_week"]) for m in measures]
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in pairwise(weeks))  # one at a time
+    follow = client.post(f"{page}/follow-up", data={"csrf_token": csrf})
+    follow_up = follow.headers["Location"]
+    assert json.loads(client.get(f"{follow_up}/export.json").data)["roadmap"]["settings"]["capacity"] == 1

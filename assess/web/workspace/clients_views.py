@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from assess.domain.levels import parse_level
+from assess.domain.roadmap import CAPACITY_RANGE, FOCUS_RANGE, PlanSettings
 from assess.services import aggregate, clients, privacy, questionnaires
 from assess.web.auth import consultant
 from assess.web.database import catalog, db
@@ -79,6 +80,7 @@ def _assessment_page(assessment_id: int, invite: InviteForm | None = None, statu
     lang = request.accept_languages.best_match(questionnaire.languages) or questionnaire.languages[0]
     return render_template(
         "workspace/assessment.html", assessment=row, org=org, questionnaire=questionnaire, targets=targets,
+        plan=PlanSettings.of(row.capacity, row.focus), capacity_range=CAPACITY_RANGE, focus_range=FOCUS_RANGE,
         lang=lang, progress=aggregate.progress(db(), questionnaire, assessment_id), invite=invite or InviteForm(),
         roles=ROLE_LABELS, follow_ups=aggregate.follow_ups(db(), assessment_id),
     ), status
@@ -104,6 +106,27 @@ def set_targets(assessment_id: int) -> Response | tuple[str, int]:
     db().add(row)
     flash(_("Targets saved."))
     return redirect(url_for("ws.assessment", assessment_id=assessment_id))
+
+
+@bp.post("/assessment/<int:assessment_id>/plan")
+def set_plan(assessment_id: int) -> Response | tuple[str, int]:
+    row, _org = assessment_or_404(assessment_id)
+    if set(request.form) - {"csrf_token", "capacity", "focus"}:
+        abort(400)  # a field this form never had
+    capacity, focus = (_small_number(request.form.get(name, "")) for name in ("capacity", "focus"))
+    try:
+        if capacity is None or focus is None:
+            raise clients.ClientError("not a number")
+        clients.set_plan(db(), row, capacity=capacity, focus=focus)
+    except clients.ClientError:
+        flash(_("Nothing was saved: choose how many measures run in parallel and how many the plan holds."))
+        return _assessment_page(assessment_id, status=400)
+    flash(_("Plan settings saved."))
+    return redirect(url_for("ws.assessment", assessment_id=assessment_id))
+
+
+def _small_number(raw: str) -> int | None:
+    return int(raw) if 0 < len(raw) <= 2 and raw.isascii() and raw.isdigit() else None
 
 
 @bp.post("/assessment/<int:assessment_id>/invite")
@@ -177,7 +200,8 @@ def follow_up(assessment_id: int) -> Response:
     def start(targets: dict[str, int] | None) -> clients.Assessment:
         return clients.create_assessment(
             db(), catalog(), workspace_id(), org.id or 0, questionnaire_id=row.questionnaire_id, version=None,
-            title=row.title, previous_id=row.id, user_id=consultant().id, targets=targets)
+            title=row.title, previous_id=row.id, user_id=consultant().id, targets=targets, capacity=row.capacity,
+            focus=row.focus)
 
     try:
         new = start(row.targets)

@@ -96,7 +96,7 @@ def export(assessment_id: int, fmt: str) -> Response:
         respondents, found = aggregate.responses(db(), assessment_id)
         rows = exports.answer_rows(questionnaire, org, row, respondents, found, lang)
         if fmt == "csv":
-            body, mimetype = exports.to_csv(rows), "text/csv; charset=utf-8"
+            body, mimetype = exports.to_csv(rows), "text/csv"  # Flask adds the charset
         else:
             body = exports.to_xlsx(rows, _("Answers"))
             mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
