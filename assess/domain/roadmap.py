@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from assess.domain.questionnaire import Condition, Measure, Questionnaire
 from assess.domain.rules import Flag, subject_level
-from assess.domain.schedule import Gate, GateCondition, build_gate, schedule, windows
+from assess.domain.schedule import Gate, GateCondition, build_gate, schedule, window_of, windows
 from assess.domain.scoring import ScoreCard
 from assess.domain.selection import Reason, Selection, focus, own_priority, quick_wins, rank, select
 
@@ -97,8 +97,11 @@ def _targets(questionnaire: Questionnaire, card: ScoreCard, measure_id: str,
     reach = float(questionnaire.measure(measure_id).level_to)
     out = []
     for reason in reasons:
-        if reason.kind in ("question", "group", "dimension") and reason.threshold is not None:
-            out.append(GateCondition(reason.kind, reason.ref, min(reason.threshold, reach), reason.level, measure_id))
+        if reason.kind == "question" and reason.threshold is not None:
+            out.append(GateCondition("question", reason.ref, min(reason.threshold, reach), reason.level, measure_id))
+        elif reason.kind in ("group", "dimension") and reason.threshold is not None:  # the weak questions, not
+            out += [GateCondition("question", q, min(reason.threshold, reach), card.question_level(q), measure_id)
+                    for q in reason.weak]  # an average that one strong answer can lift
         elif reason.kind == "condition" and reason.threshold is not None:
             subject = "question" if questionnaire.has_question(reason.ref) else (
                 "group" if reason.ref in {g.id for g in questionnaire.groups} else "dimension")
@@ -134,18 +137,18 @@ def build_roadmap(questionnaire: Questionnaire, card: ScoreCard, flags: Sequence
     in_plan = set(chosen)
     slots = schedule([questionnaire.measure(m) for m in chosen], selection.deps, settings.capacity)
     starts = sorted(chosen, key=lambda m: (slots[m].start_week, chosen.index(m)))
-    phase_of = {m: slots[m].start_week // settings.phase_weeks + 1 for m in chosen}
+    plan_windows = windows(slots, settings.phase_weeks)
+    phase_of = {m: window_of(slots[m].start_week, plan_windows).number for m in chosen}
     targets = {m: _targets(questionnaire, card, m, _planned(questionnaire, selection, m, 0, in_plan=in_plan).reasons)
                for m in chosen}
     current = {(c.subject, c.ref): c.current for items in targets.values() for c in items}
     phases, previous_end = [], 0
     measures = {m.id: m for m in questionnaire.measures}
-    plan_windows = windows(slots, settings.phase_weeks)
     for number, window in enumerate(plan_windows, start=1):  # numbered 1, 2, ... over the phases with work
         following = plan_windows[number].number if number < len(plan_windows) else None
         next_starts = [m for m in starts if phase_of[m] == following]
         gate = build_gate(window, previous_end, slots, targets, selection.open_conditions, next_starts,
-                          selection.deps, measures, current, settings.gate_items)
+                          selection.condition_builders, measures, current, settings.gate_items)
         planned = tuple(_planned(questionnaire, selection, m, number, slots[m].start_week, slots[m].end_week,
                                  in_plan) for m in starts if phase_of[m] == window.number)
         phases.append(Phase(number, planned, gate, window.start_week, window.end_week - window.start_week))

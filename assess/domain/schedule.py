@@ -5,16 +5,21 @@ The rules (also in the report's method section and the README):
 1. A measure starts as soon as every measure it waits for is done and fewer
    than `capacity` measures (3 by default: "how many initiatives can you run
    in parallel") are running; among those that could start, the most urgent
-   goes first. No measure waits for the slowest one of a phase.
+   goes first (what resolves an isolated-solution risk, with its foundations,
+   before the rest). No measure waits for the slowest one of a phase.
 2. Phases are the board's grouping: windows of `phase_weeks` (13, a quarter).
    A measure belongs to the phase in which it starts; a phase ends in a gate at
-   the end of its window (the last one when the last measure is done).
+   the end of its window (the last one when the last measure is done). A last
+   window shorter than a third of a phase joins the one before: no board meets
+   for a gate one week after the previous one.
 3. A gate holds only what the work before it can reach: the levels the
    measures finished by then are to reach, and first among them the conditions
-   that measures of the next phase need, then the KPIs of the finished
-   measures. At most `gate_items` (6) items are in the gate itself, the rest in
-   its appendix. Measures still running at a gate are named as in progress,
-   never as a condition.
+   that measures of the next phase need, once every measure that builds them is
+   done (a condition nothing builds is an assumption of the plan, never a gate
+   item); then the KPIs of the finished measures. At most `gate_items` (6)
+   items are in the gate itself, two of them kept for KPIs where there are
+   any; the rest is in its appendix. Measures still running at a gate are
+   named as in progress, never as a condition.
 """
 
 from __future__ import annotations
@@ -90,37 +95,51 @@ class Window:
 
 
 def windows(slots: Mapping[str, Slot], phase_weeks: int) -> list[Window]:
-    """The phases that have a measure starting or ending in them; the last one ends with the last measure."""
+    """The phases that have a measure starting or ending in them; the last one ends with the last measure
+    (and takes in a tail shorter than a third of a phase)."""
     if not slots:
         return []
     total = max(s.end_week for s in slots.values())
     numbers = sorted({s.start_week // phase_weeks + 1 for s in slots.values()}
                      | {max(0, s.end_week - 1) // phase_weeks + 1 for s in slots.values()})
-    return [Window(n, (n - 1) * phase_weeks, min(n * phase_weeks, total)) for n in numbers]
+    found = [Window(n, (n - 1) * phase_weeks, min(n * phase_weeks, total)) for n in numbers]
+    if len(found) > 1 and found[-2].end_week == found[-1].start_week \
+            and 3 * (found[-1].end_week - found[-1].start_week) < phase_weeks:
+        found[-2:] = [Window(found[-2].number, found[-2].start_week, total)]
+    return found
+
+
+def window_of(week: int, found: Sequence[Window]) -> Window:
+    """The window a measure starting in `week` belongs to."""
+    return next(w for w in found if w.start_week <= week < w.end_week)
 
 
 def build_gate(
     window: Window, previous_end: int, slots: Mapping[str, Slot], targets: Mapping[str, Sequence[GateCondition]],
-    needs: Mapping[str, Sequence[Condition]], next_starts: Sequence[str], builders: Mapping[str, set[str]],
-    measures: Mapping[str, Measure], current: Mapping[tuple[str, str], float | None], gate_items: int,
+    needs: Mapping[str, Sequence[Condition]], next_starts: Sequence[str],
+    builders: Mapping[tuple[str, Condition], Sequence[str]], measures: Mapping[str, Measure],
+    current: Mapping[tuple[str, str], float | None], gate_items: int,
 ) -> Gate:
     """The gate at the end of `window`: what the measures finished since the previous gate are to reach.
 
     `targets`: per measure, the levels it is to reach; `needs`: per measure, its open conditions;
-    `builders`: per measure, the measures it waits for; `current`: the levels now, per (subject, ref).
+    `builders`: per (measure, open condition), the measures that build it, in the order they run;
+    `current`: the levels now, per (subject, ref).
     """
     finished = [m for m, s in slots.items() if previous_end < s.end_week <= window.end_week]
     done_by_now = {m for m, s in slots.items() if s.end_week <= window.end_week}
     wanted: dict[tuple[str, str], GateCondition] = {}
-    for measure in next_starts:  # first: what the next phase needs, if the work so far reaches it
+    for measure in next_starts:  # first: what the next phase needs, once all the work that builds it is done
         for condition in needs.get(measure, ()):
-            reached_by = [b for b in builders.get(measure, ()) if b in done_by_now]
-            if condition.min_level is None or condition.subject == "count" or not reached_by:
-                continue
+            own = [b for b in builders.get((measure, condition), ()) if b in slots]
+            if condition.min_level is None or condition.subject == "count" or not own \
+                    or not all(b in done_by_now for b in own):
+                continue  # nothing builds it (an assumption), or the work is still running
             key = (condition.subject, condition.ref)
-            reach = min(condition.min_level, max(measures[b].level_to for b in reached_by))  # what the work can reach
+            last = max(own, key=lambda b: (measures[b].level_to, -own.index(b)))  # the band that reaches furthest
+            reach = min(condition.min_level, measures[last].level_to)  # what the work can reach
             level = max(reach, wanted[key].min_level) if key in wanted else reach
-            wanted[key] = GateCondition(condition.subject, condition.ref, level, current.get(key), reached_by[0], True)
+            wanted[key] = GateCondition(condition.subject, condition.ref, level, current.get(key), last, True)
     for measure in finished:
         for target in targets.get(measure, ()):
             key = (target.subject, target.ref)
@@ -132,7 +151,7 @@ def build_gate(
     items = list(wanted.values())
     in_progress = tuple(m for m, s in slots.items() if s.start_week < window.end_week < s.end_week)
     kpis = [(m, kpi) for m in finished for kpi in measures[m].kpis]
-    shown = items[:gate_items]
-    room = max(0, gate_items - len(shown))  # a gate of at most `gate_items`: the levels first, then their KPIs
+    shown = items[:gate_items - min(2, len(kpis))]  # the levels first, with room kept for two KPIs
+    room = max(0, gate_items - len(shown))
     return Gate(tuple(shown), tuple(kpis[:room]), tuple(items[gate_items:]), in_progress, window.end_week,
                 tuple(kpis[room:]))

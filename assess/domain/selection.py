@@ -14,9 +14,11 @@ The rules (also in the report's method section and the README):
 2. A prerequisite enters the plan only when the foundation it builds is not in
    place: a prerequisite measure when one of its own questions is below the
    level it builds (or unknown); a condition ("question X at level 3") when it
-   does not hold, through the measures that build X from where it stands.
-   Otherwise the waiting measure says "foundation in place: X at level N".
-   A condition that no measure can build is an assumption of the plan.
+   does not hold, through the measures that build X from where it stands, band
+   after band (1->3, then 3->4) until the level asked for is reached; each band's
+   work waits for the one before. Otherwise the waiting measure says
+   "foundation in place: X at level N". What no measure can build (all of it,
+   or the rest above the last band) is an assumption of the plan.
 3. Priority = (the largest gap x weight, plus 3 x the dimension weight for each
    fired isolated-solution rule the measure resolves) x impact / effort (gap in
    levels below the threshold; weight = question weight x dimension weight;
@@ -30,7 +32,8 @@ The rules (also in the report's method section and the README):
    until the next goal would not fit into `focus` measures (5 by default; the
    most urgent goal is taken with all its foundations even when they are more);
    a lesser goal jumps the queue only while the plan holds fewer than three
-   measures. The rest is the backlog.
+   measures. The rest is the backlog. The plan runs in the same spirit: the
+   measures that resolve a risk, with their foundations, before the rest.
 """
 
 from __future__ import annotations
@@ -75,6 +78,8 @@ class Selection:
     reasons: dict[str, list[Reason]] = field(default_factory=dict)
     deps: dict[str, set[str]] = field(default_factory=dict)  # measure -> measures it waits for
     open_conditions: dict[str, list[Condition]] = field(default_factory=dict)  # measure -> conditions not met
+    # (measure, open condition) -> the measures that build it, band by band, in the order they run
+    condition_builders: dict[tuple[str, Condition], list[str]] = field(default_factory=dict)
     assumptions: list[tuple[str, Condition]] = field(default_factory=list)  # (measure, condition nothing builds)
     triggered: set[str] = field(default_factory=set)
     own: dict[str, float] = field(default_factory=dict)  # from the measure's own reasons
@@ -155,19 +160,14 @@ def _foundation_gap(questionnaire: Questionnaire, card: ScoreCard, measure: Meas
     return Reason("foundation_in_place", question, level, by=measure.id)
 
 
-def _addressing(questionnaire: Questionnaire, card: ScoreCard, condition: Condition, exclude: str) -> list[str]:
-    """Plan measures that build the condition's subject from where it stands now."""
+def _builders_in_band(questionnaire: Questionnaire, condition: Condition, level: float | None,
+                      exclude: str) -> list[str]:
+    """Plan measures that work on the condition's subject and whose band holds `level` (unknown: the basics)."""
     related = {(condition.subject, condition.ref)}
     if condition.subject == "question":
         related |= {("group", g.id) for g in questionnaire.groups if condition.ref in g.question_ids}
     elif condition.subject == "group":
         related |= {("question", q) for q in questionnaire.group(condition.ref).question_ids}
-    if condition.subject == "group":  # the band must hold the weakest member, not the group's average
-        levels = [lv for q in questionnaire.group(condition.ref).question_ids
-                  if (lv := card.question_level(q)) is not None]
-        level = min(levels) if levels else None
-    else:
-        level = subject_level(card, condition.subject, condition.ref)
     found = []
     for m in questionnaire.measures:
         if m.id == exclude or m.track is not Track.PLAN:
@@ -180,6 +180,32 @@ def _addressing(questionnaire: Questionnaire, card: ScoreCard, condition: Condit
             continue
         found.append(m.id)
     return found
+
+
+def building_chain(questionnaire: Questionnaire, card: ScoreCard, condition: Condition,
+                   exclude: str) -> tuple[list[list[str]], float | None]:
+    """The measures that build the condition's subject from where it stands, band by band (each band's
+    measures in catalog order), and the level the last band reaches (None: nothing builds it)."""
+    if condition.subject == "group":  # the band must hold the weakest member, not the group's average
+        levels = [lv for q in questionnaire.group(condition.ref).question_ids
+                  if (lv := card.question_level(q)) is not None]
+        level: float | None = min(levels) if levels else None
+    else:
+        level = subject_level(card, condition.subject, condition.ref)
+    bands: list[list[str]] = []
+    reach: float | None = None
+    seen: set[str] = set()
+    while True:
+        band = [m for m in _builders_in_band(questionnaire, condition, level, exclude) if m not in seen]
+        if not band:
+            break
+        bands.append(band)
+        seen |= set(band)
+        reach = float(max(questionnaire.measure(m).level_to for m in band))
+        if condition.min_level is None or reach >= condition.min_level:
+            break
+        level = reach  # the next band starts where this one ends
+    return bands, reach
 
 
 def _add(selection: Selection, measure_id: str, reason: Reason, queue: list[str]) -> None:
@@ -210,23 +236,28 @@ def _close_over_prerequisites(questionnaire: Questionnaire, card: ScoreCard, sel
                 selection.reasons[measure.id].append(Reason("foundation_in_place", condition.ref, level))
                 continue
             selection.open_conditions.setdefault(measure.id, []).append(condition)
-            builders = _addressing(questionnaire, card, condition, measure.id)
-            if not builders:
-                selection.assumptions.append((measure.id, condition))
-            for builder in builders:
-                deps.add(builder)
-                reason = Reason("condition", condition.ref, by=measure.id, threshold=condition.min_level)
-                _add(selection, builder, reason, queue)
+            bands, reach = building_chain(questionnaire, card, condition, measure.id)
+            if reach is None or (condition.min_level is not None and reach < condition.min_level):
+                selection.assumptions.append((measure.id, condition))  # nothing builds it, or not all the way
+            selection.condition_builders[(measure.id, condition)] = [b for band in bands for b in band]
+            for earlier, band in zip([[], *bands], bands, strict=False):
+                for builder in band:
+                    deps.add(builder)
+                    for before in earlier:  # 3->4 work after the 1->3 work
+                        if builder not in _closure(before, selection.deps):  # never a cycle
+                            selection.deps.setdefault(builder, set()).add(before)
+                    reason = Reason("condition", condition.ref, by=measure.id, threshold=condition.min_level)
+                    _add(selection, builder, reason, queue)
 
 
 def _weight(questionnaire: Questionnaire, reason: Reason, measure: Measure) -> float:
     if reason.kind == "question":
         question = questionnaire.question(reason.ref)
         return question.weight * questionnaire.dimension(question.dimension_id).weight
-    if reason.kind == "group":
-        return questionnaire.dimension(questionnaire.group(reason.ref).dimension_id).weight
-    if reason.kind == "dimension":
-        return questionnaire.dimension(reason.ref).weight
+    if reason.kind in ("group", "dimension"):  # the heaviest of the weak questions that make it fire
+        dimension = questionnaire.group(reason.ref).dimension_id if reason.kind == "group" else reason.ref
+        heaviest = max((questionnaire.question(q).weight for q in reason.weak), default=1.0)
+        return heaviest * questionnaire.dimension(dimension).weight
     return questionnaire.dimension(measure.dimension_id).weight
 
 
@@ -310,14 +341,23 @@ def focus(questionnaire: Questionnaire, selection: Selection, size: int) -> list
                 break  # the next goal does not fit: a shorter plan rather than a lesser goal jumping the queue
             continue  # too thin a plan yet: the next goal that fits may join
         chosen |= needed
-    return rank(questionnaire, selection, chosen)
+    return islands_first(questionnaire, selection, chosen)
+
+
+def islands_first(questionnaire: Questionnaire, selection: Selection, ids: Iterable[str]) -> list[str]:
+    """`rank`, with the measures that resolve a fired rule and their foundations ahead of the rest."""
+    ids = list(ids)
+    risky = set().union(*(_closure(m, selection.deps) for m in ids if resolves_a_risk(selection, m)))
+    return sorted(rank(questionnaire, selection, ids), key=lambda m: m not in risky)
 
 
 def quick_wins(questionnaire: Questionnaire, card: ScoreCard, fired: set[str]) -> list[tuple[Measure, list[Reason]]]:
     """Containment measures whose triggers fire, most urgent first."""
     found = [(m, trigger_reasons(questionnaire, card, m, fired)) for m in questionnaire.measures
              if m.track is Track.QUICK_WIN]
+    order = {m.id: i for i, m in enumerate(questionnaire.measures)}
     fired_ones = [(m, r) for m, r in found if r]
-    return sorted(fired_ones, key=lambda pair: (-own_priority(questionnaire, pair[0], pair[1]), pair[0].id))
+    return sorted(fired_ones, key=lambda pair: (-round(own_priority(questionnaire, pair[0], pair[1]), 9),
+                                                pair[0].effort.rank, order[pair[0].id]))
 
 

@@ -14,7 +14,7 @@ _LABELS: dict[str, dict[str, Any]] = {
         "low": "low", "medium": "medium", "high": "high", "effort": "effort", "impact": "impact",
         "week": "week", "capacity": "at most {capacity} measures at once",
         "quick_wins": "Quick wins and containment (first {weeks} weeks)",
-        "appendix": "(and {count} more in the appendix)", "in_progress": "still running",
+        "appendix": "(and {count} more in the appendix)", "in_progress": "still running", "kpi": "KPI",
         "assumptions": "The plan assumes (no measure builds it)", "backlog": "Backlog (not scheduled yet)",
         "by_role": "By role", "gap": "Perception gap (management minus service, points)", "gap_index": "index",
         "dont_know": "{role}: \"don't know\" to {share} of the questions on \"{dimension}\"",
@@ -32,7 +32,7 @@ _LABELS: dict[str, dict[str, Any]] = {
         "low": "gering", "medium": "mittel", "high": "hoch", "effort": "Aufwand", "impact": "Nutzen",
         "week": "Woche", "capacity": "höchstens {capacity} Maßnahmen gleichzeitig",
         "quick_wins": "Sofortmaßnahmen und Schadensbegrenzung (erste {weeks} Wochen)",
-        "appendix": "(und {count} weitere im Anhang)", "in_progress": "läuft noch",
+        "appendix": "(und {count} weitere im Anhang)", "in_progress": "läuft noch", "kpi": "Kennzahl",
         "assumptions": "Der Plan setzt voraus (keine Maßnahme baut es auf)",
         "backlog": "Weitere Maßnahmen (noch nicht eingeplant)",
         "by_role": "Nach Rolle", "gap": "Wahrnehmungslücke (Führung minus Service, Punkte)", "gap_index": "Index",
@@ -127,6 +127,7 @@ def _roadmap_lines(roadmap: dict[str, Any], t: dict[str, Any]) -> list[str]:
             lines += _measure_line(m, t)
     if not roadmap["phases"]:
         lines.append(f"  {t['none']}")
+    titles = {m["id"]: m["title"] for phase in roadmap["phases"] for m in phase["measures"]}
     for phase in roadmap["phases"]:
         lines.append(f"  {t['phase']} {phase['number']} ({t['week']} {phase['start_week'] + 1}–"
                      f"{phase['start_week'] + phase['duration_weeks']})")
@@ -136,11 +137,11 @@ def _roadmap_lines(roadmap: dict[str, Any], t: dict[str, Any]) -> list[str]:
         if gate["conditions"] or gate["kpis"] or gate["in_progress"]:
             lines.append(f"    {t['gate']} ({t['week']} {gate['week']}):")
             lines += [f"      [ ] {c['text']}" for c in gate["conditions"]]
-            if gate["appendix"]:
-                lines.append(f"      {t['appendix'].format(count=len(gate['appendix']))}")
-            lines += [f"      [ ] KPI: {k['text']}" for k in gate["kpis"]]
+            lines += [f"      [ ] {t['kpi']}: {k['text']}" for k in gate["kpis"]]
+            if more := len(gate["appendix"]) + len(gate["appendix_kpis"]):
+                lines.append(f"      {t['appendix'].format(count=more)}")
             if gate["in_progress"]:
-                lines.append(f"      {t['in_progress']}: {', '.join(gate['in_progress'])}")
+                lines.append(f"      {t['in_progress']}: {', '.join(titles.get(m, m) for m in gate['in_progress'])}")
     if roadmap["assumptions"]:
         lines.append(f"  {t['assumptions']}:")
         lines += [f"    - {c['text']}" for c in roadmap["assumptions"]]

@@ -86,3 +86,20 @@ def test_workshop_example_reports_disagreements() -> None:
     ev = evaluate(parsed.questionnaire, parsed.responses, targets=parsed.targets)
     assert ev.card.respondents == 5 and ev.card.disagreements
     assert ev.card.dimension("processes").target == 4
+
+
+def test_every_condition_can_be_built_from_level_one(default_questionnaire) -> None:
+    """A measure that needs "question X at level 4" must find work that takes X there band by band, or every
+    company below it would only be told that the plan assumes it."""
+    from assess.domain.scoring import score_responses
+    from assess.domain.selection import building_chain
+
+    q = default_questionnaire
+    everything_at_one = score_responses(q, [Response({x.id: Answer(1) for x in q.questions()})])
+    unreachable = []
+    for measure in q.measures:
+        for condition in measure.requires_conditions:
+            _bands, reach = building_chain(q, everything_at_one, condition, measure.id)
+            if condition.min_level is not None and (reach is None or reach < condition.min_level):
+                unreachable.append((measure.id, condition.ref, condition.min_level, reach))
+    assert not unreachable

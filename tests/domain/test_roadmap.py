@@ -17,7 +17,7 @@ from assess.domain.evaluation import Evaluation, evaluate
 from assess.domain.explain import explain_reason
 from assess.domain.questionnaire import Questionnaire
 from assess.domain.roadmap import PlanSettings
-from assess.domain.selection import inherited_priorities
+from assess.domain.selection import inherited_priorities, own_questions
 from tests.conftest import FIXTURES
 
 ENGINE = load_questionnaire(FIXTURES / "engine" / "engine.yaml")
@@ -252,3 +252,145 @@ def test_every_plan_keeps_order_capacity_and_passable_gates(values: dict[str, in
         for condition in (*phase.gate.conditions, *phase.gate.appendix):
             assert ends[condition.by or ""] <= phase.gate.week
     assert not {m.id for m in rm.measures} & {m.id for m in rm.backlog}
+
+
+# --------------------------------------------------------------------------- found by the engine review's mutation run
+
+
+def test_quick_wins_run_beside_the_plan_not_in_its_capacity() -> None:
+    ev = run({"c.phone": 1, "c.visible": 1, "s.sponsor": 1, "d.master": 1, "d.owner": 1},
+             plan=PlanSettings(capacity=2))
+    assert [w.id for w in ev.roadmap.quick_wins] == ["m.phone-now"]
+    plan = planned(ev)
+    assert plan["m.sponsor"].start_week == plan["m.master"].start_week == 0
+
+
+def test_a_rule_the_measure_resolves_adds_to_its_priority() -> None:
+    from assess.domain.selection import Reason, own_priority
+
+    integrate = ENGINE.measure("m.integrate")  # process weight 2, impact high (x3), effort high (/2)
+    assert own_priority(ENGINE, integrate, [Reason("rule", "r.island")]) == 3.0 * 2 * 3 / 2
+    with_gap = [Reason("question", "p.handover", 1.0, 4.0), Reason("rule", "r.island")]
+    assert own_priority(ENGINE, integrate, with_gap) == (3.0 * 2 + 3.0 * 2) * 3 / 2
+
+
+def test_one_at_a_time_the_most_urgent_starts_first() -> None:
+    """Capacity 1 and no isolated-solution rule: the first measure is the most urgent one that waits for nothing."""
+    ev = run({"s.sponsor": 2, "d.basis": 1, "d.contracts": 1, "c.chat": 2, "p.gates": 2},
+             plan=PlanSettings(capacity=1, focus=8))
+    assert ev.flags == ()
+    measures = ev.roadmap.measures
+    free = [m for m in measures if not m.prerequisites]
+    first = min(measures, key=lambda m: m.start_week or 0)
+    assert len(free) > 1 and first.priority == max(m.priority for m in free)
+
+
+def test_a_gate_asks_only_for_what_its_own_builders_finished() -> None:
+    """m.chat needs handover at 3; m.integrate builds it and runs until week 18. The gate in week 13 must not ask
+    for it in the name of another finished measure (m.gdpr works on data protection, not on handovers)."""
+    ev = run({"c.chat": 1, "d.basis": 1, "p.handover": 1, "d.master": 1}, plan=PlanSettings(capacity=2))
+    plan = planned(ev)
+    for phase in ev.roadmap.phases:
+        for c in (*phase.gate.conditions, *phase.gate.appendix):
+            if c.ref == "p.handover":
+                assert c.by == "m.integrate" and plan["m.integrate"].end_week <= phase.gate.week
+                assert c.ref in own_questions(ENGINE, ENGINE.measure(c.by))
+
+
+@pytest.mark.parametrize("capacity", [1, 2, 3])
+def test_an_assumption_never_becomes_a_gate_item(capacity: int) -> None:
+    ev = run({"c.video": 1, "s.plan": 1, "d.basis": 1, "d.contracts": 1, "c.chat": 1}, plan=PlanSettings(capacity=capacity))
+    assert ("question", "s.plan") in {(a.subject, a.ref) for a in ev.roadmap.assumptions}
+    assert "s.plan" not in {c.ref for p in ev.roadmap.phases for c in (*p.gate.conditions, *p.gate.appendix)}
+
+
+def test_a_condition_above_the_first_band_is_built_band_by_band() -> None:
+    """m.integrate needs master data at 3 -> here the engine asks for 4 (a stricter copy of the fixture): the 1->3
+    work and then the 3->4 work are planned, the 3->4 work after the 1->3 work, and the gate asks for 4."""
+    from assess.catalog import parse_questionnaire
+
+    text = (FIXTURES / "engine" / "engine.yaml").read_text()
+    strict = parse_questionnaire(text.replace("{question: d.master, min_level: 3}", "{question: d.master, min_level: 4}"),
+                                 "strict-engine.yaml")
+    answers = {q: Answer(v) for q, v in {**ALL_FIVE, "p.handover": 1, "d.master": 1, "d.owner": 1}.items()}
+    ev = evaluate(strict, [Response(answers)], settings=PlanSettings(focus=8))
+    plan = planned(ev)
+    assert {"m.master", "m.master-integrated", "m.integrate"} <= set(plan)
+    assert plan["m.master"].end_week <= plan["m.master-integrated"].start_week
+    assert plan["m.master-integrated"].end_week <= plan["m.integrate"].start_week
+    assert ev.roadmap.assumptions == ()
+    asked = [c for p in ev.roadmap.phases for c in (*p.gate.conditions, *p.gate.appendix) if c.ref == "d.master"]
+    assert max(c.min_level for c in asked) == 4
+
+
+def test_what_no_band_reaches_is_an_assumption() -> None:
+    from assess.catalog import parse_questionnaire
+
+    text = (FIXTURES / "engine" / "engine.yaml").read_text()
+    beyond = parse_questionnaire(text.replace("{question: d.master, min_level: 3}", "{question: d.master, min_level: 5}"),
+                                 "beyond-engine.yaml")
+    answers = {q: Answer(v) for q, v in {**ALL_FIVE, "p.handover": 1, "d.master": 1, "d.owner": 1}.items()}
+    ev = evaluate(beyond, [Response(answers)], settings=PlanSettings(focus=8))
+    assert [(a.ref, a.min_level) for a in ev.roadmap.assumptions] == [("d.master", 5)]
+
+
+def test_a_dimension_trigger_gates_the_weak_questions_not_the_average() -> None:
+    """Data protection at 1 and 1, master data at 5 and 5: the data average is 3 already; the gate must ask for the
+    weak questions at 3, never for "data at 3 (now 3.0)", which is met before the work starts."""
+    ev = run({"d.basis": 1, "d.contracts": 1}, plan=PlanSettings(focus=2))
+    items = [c for p in ev.roadmap.phases for c in (*p.gate.conditions, *p.gate.appendix)]
+    assert items and all(c.current is None or c.current < c.min_level for c in items), items
+    assert {c.ref for c in items} >= {"d.basis", "d.contracts"}
+
+
+def test_the_text_report_names_running_measures_by_title() -> None:
+    from assess.domain.serialize import evaluation_to_dict
+    from assess.reporting.text import render_text
+
+    ev = run({"c.chat": 1, "d.basis": 1, "p.handover": 1, "d.master": 1}, plan=PlanSettings(capacity=2))
+    running = [m for p in ev.roadmap.phases for m in p.gate.in_progress]
+    assert running, "the example must have a measure running across a gate"
+    text = render_text(evaluation_to_dict(ev, "de"))
+    assert "läuft noch: Übergabe integrieren" in text and "m.integrate" not in text
+
+
+HASH_SEED_DUMP = """
+import json, random, sys
+sys.path.insert(0, sys.argv[1])
+from tests.domain.test_roadmap import QUESTIONS, run
+from assess.domain.roadmap import PlanSettings
+from assess.domain.serialize import evaluation_to_dict
+rng = random.Random(7)
+cases = [({"s.sponsor": 1, "c.chat": 1, "d.basis": 1, "p.handover": 1}, 1)]
+cases += [({q: rng.choice([1, 2, 3, 4, 5]) for q in QUESTIONS}, rng.randint(1, 3)) for _ in range(80)]
+out = [evaluation_to_dict(run(values, plan=PlanSettings(capacity=c))) for values, c in cases]
+sys.stdout.write(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def test_the_engine_fixture_evaluates_the_same_under_any_hash_seed() -> None:
+    """Gate owners once came from iterating a set: seeds 1 and 4 named different measures."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    def dump(seed: str) -> bytes:
+        done = subprocess.run([sys.executable, "-c", HASH_SEED_DUMP, str(ROOT)], cwd=ROOT, capture_output=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr.decode(errors="replace")
+        return done.stdout
+
+    assert dump("1") == dump("4")
+
+
+def test_a_dimension_or_group_reason_weighs_its_heaviest_weak_question() -> None:
+    """A dimension trigger that fires through the sponsor question (weight 3) is as urgent as that question."""
+    from assess.domain.selection import Reason, own_priority
+
+    sponsor = ENGINE.measure("m.sponsor")  # impact high (x3), effort low (/1)
+    through_sponsor = Reason("dimension", "strat", 2.0, 3.0, weak=("s.sponsor",), weakest=1.0)
+    through_plan = Reason("dimension", "strat", 2.0, 3.0, weak=("s.plan",), weakest=1.0)
+    assert own_priority(ENGINE, sponsor, [through_sponsor]) == 2.0 * 3 * 3
+    assert own_priority(ENGINE, sponsor, [through_plan]) == 2.0 * 2 * 3

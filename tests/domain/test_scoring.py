@@ -208,3 +208,16 @@ def test_two_camps_are_a_split_not_a_middle(mini) -> None:
     assert split.questions["ch.booking"].split and split.questions["ch.booking"].level == 2.5
     spread = score_responses(mini, [Response(answers(**{"ch.booking": v})) for v in (2, 3, 4)])
     assert not spread.questions["ch.booking"].split  # a spread of views, no camps
+
+
+def test_half_not_applicable_is_still_reliable_more_is_not() -> None:
+    """Data has four questions: two "not applicable" is exactly the 50 % a dimension may have; three is too many."""
+    from tests.domain.test_roadmap import ALL_FIVE, ENGINE
+
+    half = score_responses(ENGINE, [Response({**{q: Answer(v) for q, v in ALL_FIVE.items()},
+                                              "d.basis": Answer("na"), "d.contracts": Answer("na")})])
+    assert half.dimension("data").reliable
+    more = score_responses(ENGINE, [Response({**{q: Answer(v) for q, v in ALL_FIVE.items()},
+                                              "d.basis": Answer("na"), "d.contracts": Answer("na"),
+                                              "d.owner": Answer("na")})])
+    assert not more.dimension("data").reliable
