@@ -151,35 +151,51 @@ def _unknown(kind: str, ref: str, known: Sequence[str]) -> str:
 
 def _references(data: Any, src: SourceMap) -> Iterator[Problem]:
     known = _known(data)
+    yield from _measure_references(data, src, known)
+    yield from _rule_references(data, src, known)
+    yield from _group_references(data, src, known)
 
-    def check(path: Path, item: dict[str, Any], kinds: Sequence[str]) -> Iterator[Problem]:
-        subject = _subject(item, kinds)
-        if subject is not None and subject[1] not in known[subject[0]]:
-            yield src.problem((*path, subject[0]), _unknown(subject[0], subject[1], known[subject[0]]))
 
+def _check_subject(src: SourceMap, known: dict[str, list[str]], path: Path, item: dict[str, Any],
+                   kinds: Sequence[str]) -> Iterator[Problem]:
+    subject = _subject(item, kinds)
+    if subject is not None and subject[1] not in known[subject[0]]:
+        yield src.problem((*path, subject[0]), _unknown(subject[0], subject[1], known[subject[0]]))
+
+
+def _measure_references(data: Any, src: SourceMap, known: dict[str, list[str]]) -> Iterator[Problem]:
     for m, measure in _items(data, "measures"):
         base: Path = ("measures", m)
         dimension = _str(measure, "dimension")
         if dimension is not None and dimension not in known["dimension"]:
             yield src.problem((*base, "dimension"), _unknown("dimension", dimension, known["dimension"]))
         for t, trigger in _items(measure, "triggers"):
-            yield from check((*base, "triggers", t), trigger, ("question", "group", "dimension", "rule"))
+            yield from _check_subject(src, known, (*base, "triggers", t), trigger,
+                                      ("question", "group", "dimension", "rule"))
         for p, prereq in _items(measure, "prerequisites"):
-            yield from check((*base, "prerequisites", p), prereq, ("measure", "question", "group", "dimension"))
+            yield from _check_subject(src, known, (*base, "prerequisites", p), prereq,
+                                      ("measure", "question", "group", "dimension"))
             if prereq.get("measure") is not None and prereq.get("measure") == measure.get("id"):
                 yield src.problem((*base, "prerequisites", p), "a measure cannot be its own prerequisite; remove it")
+
+
+def _rule_references(data: Any, src: SourceMap, known: dict[str, list[str]]) -> Iterator[Problem]:
     for r, rule in _items(data, "rules"):
         for key in ("ahead", "behind"):
             ref = _str(rule, key)
             if ref is not None and ref not in known["dimension"]:
                 yield src.problem(("rules", r, key), _unknown("dimension", ref, known["dimension"]))
         for c, condition in _items(rule, "conditions"):
-            yield from check(("rules", r, "conditions", c), condition, ("question", "group", "dimension"))
+            yield from _check_subject(src, known, ("rules", r, "conditions", c), condition,
+                                      ("question", "group", "dimension"))
             counted = condition.get("questions")
             for q, name in enumerate(counted if isinstance(counted, list) else []):
                 if isinstance(name, str) and name not in known["question"]:
                     yield src.problem(("rules", r, "conditions", c, "questions", q),
                                       _unknown("question", name, known["question"]))
+
+
+def _group_references(data: Any, src: SourceMap, known: dict[str, list[str]]) -> Iterator[Problem]:
     for path, dim in _dimensions(data):
         own = {_str(q, "id") for _, q in _items(dim, "questions")}
         for g, group in _items(dim, "groups"):
@@ -192,23 +208,29 @@ def _references(data: Any, src: SourceMap) -> Iterator[Problem]:
                         f"({', '.join(sorted(x for x in own if x))[:120]})"))
 
 
-def _edges(data: Any) -> dict[str, list[tuple[str, str]]]:
-    """measure -> [(prerequisite measure, how)], including measures a condition pulls in."""
-    measures = [m for _, m in _items(data, "measures") if _str(m, "id")]
+def _addressing(data: Any, measures: Sequence[dict[str, Any]]) -> dict[tuple[str, str], list[str]]:
+    """(subject, ref) -> the measures whose triggers work on it (a group and its questions count as one)."""
     members = _group_members(data)
-    starts = {m["id"]: _band_start(m) for m in measures}
     addressing: dict[tuple[str, str], list[str]] = {}
     for measure in measures:
         for _, trigger in _items(measure, "triggers"):
             subject = _subject(trigger, ("question", "group", "dimension"))
-            if subject is not None:
-                addressing.setdefault(subject, []).append(measure["id"])
-                if subject[0] == "group":  # a measure on a group addresses each of its questions, and back
-                    for question in members.get(subject[1], []):
-                        addressing.setdefault(("question", question), []).append(measure["id"])
+            if subject is None:
+                continue
+            addressing.setdefault(subject, []).append(measure["id"])
+            for question in members.get(subject[1], []) if subject[0] == "group" else []:
+                addressing.setdefault(("question", question), []).append(measure["id"])
     for group, questions in members.items():
         for question in questions:
             addressing.setdefault(("group", group), []).extend(addressing.get(("question", question), []))
+    return addressing
+
+
+def _edges(data: Any) -> dict[str, list[tuple[str, str]]]:
+    """measure -> [(prerequisite measure, how)], including measures a condition pulls in."""
+    measures = [m for _, m in _items(data, "measures") if _str(m, "id")]
+    starts = {m["id"]: _band_start(m) for m in measures}
+    addressing = _addressing(data, measures)
     edges: dict[str, list[tuple[str, str]]] = {}
     for measure in measures:
         out = edges.setdefault(measure["id"], [])
@@ -218,11 +240,11 @@ def _edges(data: Any) -> dict[str, list[tuple[str, str]]]:
                 continue
             if subject[0] == "measure":
                 out.append((subject[1], "prerequisite"))
-            else:  # only measures that build from below the level asked for can be pulled in by it
-                how = f"addresses the condition on {subject[1]}"
-                needed = prereq.get("min_level")
-                out += [(a, how) for a in dict.fromkeys(addressing.get(subject, [])) if a != measure["id"]
-                        and (not isinstance(needed, int) or starts.get(a, 1) < needed)]
+                continue
+            # only measures that build from below the level asked for can be pulled in by it
+            how, needed = f"addresses the condition on {subject[1]}", prereq.get("min_level")
+            out += [(a, how) for a in dict.fromkeys(addressing.get(subject, [])) if a != measure["id"]
+                    and (not isinstance(needed, int) or starts.get(a, 1) < needed)]
     return edges
 
 

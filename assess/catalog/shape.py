@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -46,32 +47,41 @@ def _model_at(path: Path) -> type[BaseModel] | None:
     return models[0] if models else None
 
 
+def _extra_key(key: Any, loc: tuple[Any, ...]) -> str:
+    model = _model_at(tuple(loc[:-1]))
+    allowed = ", ".join(model.model_fields) if model else "see questionnaires/README.md"
+    return f"unknown key '{key}'; allowed keys here: {allowed}"
+
+
+# pydantic error type -> (key, loc, value, msg) -> the message in the questionnaire author's words
+_MESSAGES: dict[str, Callable[[Any, tuple[Any, ...], Any, str], str | None]] = {
+    "missing": lambda key, _loc, _value, _msg: f"missing required key '{key}'; add it",
+    "extra_forbidden": lambda key, loc, _value, _msg: _extra_key(key, loc),
+    "string_type": lambda _key, _loc, value, _msg: f"expected text, got {value!r}; put it in quotes",
+    "string_pattern_mismatch": lambda _key, _loc, value, _msg: (
+        f"{value!r} is not a valid id or code; use lowercase letters, digits and . - _ (starting with a letter)"),
+    "too_short": lambda key, _loc, _value, _msg: (
+        f"'{key}' must not be empty; add at least one" if key in ("dimensions", "questions", "languages") else None),
+    "dict_type": lambda _key, _loc, value, _msg: f"expected a mapping of keys to values here, got {value!r}",
+    "model_type": lambda _key, _loc, value, _msg: f"expected a mapping of keys to values here, got {value!r}",
+    "list_type": lambda _key, _loc, value, _msg: f"expected a list here (items starting with '-'), got {value!r}",
+    "literal_error": lambda _key, _loc, value, msg: f"{value!r} is not allowed here; {msg.replace('Input should be', 'use')}",
+    "value_error": lambda _key, _loc, _value, msg: msg.removeprefix("Value error, "),
+}
+
+
+def _weight(key: Any, _loc: tuple[Any, ...], value: Any, _msg: str) -> str | None:
+    return f"weight must be a positive number, got {value!r}" if key == "weight" else None
+
+
+_MESSAGES |= dict.fromkeys(("greater_than", "float_parsing", "float_type"), _weight)
+
+
 def _message(error: Any) -> str:
-    kind, loc, value = error["type"], error["loc"], error.get("input")
+    kind, loc, value = error["type"], tuple(error["loc"]), error.get("input")
     key = loc[-1] if loc else ""
-    if kind == "missing":
-        return f"missing required key '{key}'; add it"
-    if kind == "extra_forbidden":
-        model = _model_at(tuple(loc[:-1]))
-        allowed = ", ".join(model.model_fields) if model else "see questionnaires/README.md"
-        return f"unknown key '{key}'; allowed keys here: {allowed}"
-    if kind in ("greater_than", "float_parsing", "float_type") and key in ("weight",):
-        return f"weight must be a positive number, got {value!r}"
-    if kind == "string_type":
-        return f"expected text, got {value!r}; put it in quotes"
-    if kind == "string_pattern_mismatch":
-        return f"{value!r} is not a valid id or code; use lowercase letters, digits and . - _ (starting with a letter)"
-    if kind == "too_short" and key in ("dimensions", "questions", "languages"):
-        return f"'{key}' must not be empty; add at least one"
-    if kind in ("dict_type", "model_type"):
-        return f"expected a mapping of keys to values here, got {value!r}"
-    if kind == "list_type":
-        return f"expected a list here (items starting with '-'), got {value!r}"
-    if kind == "literal_error":
-        return f"{value!r} is not allowed here; {str(error['msg']).replace('Input should be', 'use')}"
-    if kind == "value_error":
-        return str(error["msg"]).removeprefix("Value error, ")
-    return f"{error['msg']}, got {value!r}"
+    made = _MESSAGES[kind](key, loc, value, str(error["msg"])) if kind in _MESSAGES else None
+    return made if made is not None else f"{error['msg']}, got {value!r}"
 
 
 def shape_problems(error: ValidationError, source: SourceMap) -> list[Problem]:

@@ -221,33 +221,45 @@ def _close_over_prerequisites(questionnaire: Questionnaire, card: ScoreCard, sel
     queue = list(selection.reasons)
     while queue:
         measure = questionnaire.measure(queue.pop(0))
-        deps = selection.deps.setdefault(measure.id, set())
+        selection.deps.setdefault(measure.id, set())
         for prerequisite in measure.requires_measures:
-            in_place = _foundation_gap(questionnaire, card, questionnaire.measure(prerequisite), fired)
-            if in_place is not None:
-                if in_place not in selection.reasons[measure.id]:
-                    selection.reasons[measure.id].append(in_place)
-                continue
-            deps.add(prerequisite)
-            _add(selection, prerequisite, Reason("required_by", prerequisite, by=measure.id), queue)
+            _require_measure(questionnaire, card, selection, fired, measure, prerequisite, queue)
         for condition in measure.requires_conditions:
-            if condition_holds(card, condition):
-                level = subject_level(card, condition.subject, condition.ref)
-                selection.reasons[measure.id].append(Reason("foundation_in_place", condition.ref, level))
-                continue
-            selection.open_conditions.setdefault(measure.id, []).append(condition)
-            bands, reach = building_chain(questionnaire, card, condition, measure.id)
-            if reach is None or (condition.min_level is not None and reach < condition.min_level):
-                selection.assumptions.append((measure.id, condition))  # nothing builds it, or not all the way
-            selection.condition_builders[(measure.id, condition)] = [b for band in bands for b in band]
-            for earlier, band in zip([[], *bands], bands, strict=False):
-                for builder in band:
-                    deps.add(builder)
-                    for before in earlier:  # 3->4 work after the 1->3 work
-                        if builder not in _closure(before, selection.deps):  # never a cycle
-                            selection.deps.setdefault(builder, set()).add(before)
-                    reason = Reason("condition", condition.ref, by=measure.id, threshold=condition.min_level)
-                    _add(selection, builder, reason, queue)
+            _require_condition(questionnaire, card, selection, measure, condition, queue)
+
+
+def _require_measure(questionnaire: Questionnaire, card: ScoreCard, selection: Selection, fired: set[str],
+                     measure: Measure, prerequisite: str, queue: list[str]) -> None:
+    """Credit the prerequisite measure's foundation, or plan it."""
+    in_place = _foundation_gap(questionnaire, card, questionnaire.measure(prerequisite), fired)
+    if in_place is not None:
+        if in_place not in selection.reasons[measure.id]:
+            selection.reasons[measure.id].append(in_place)
+        return
+    selection.deps[measure.id].add(prerequisite)
+    _add(selection, prerequisite, Reason("required_by", prerequisite, by=measure.id), queue)
+
+
+def _require_condition(questionnaire: Questionnaire, card: ScoreCard, selection: Selection, measure: Measure,
+                       condition: Condition, queue: list[str]) -> None:
+    """Credit a condition that holds, or plan the work that builds it band by band (the rest is assumed)."""
+    if condition_holds(card, condition):
+        level = subject_level(card, condition.subject, condition.ref)
+        selection.reasons[measure.id].append(Reason("foundation_in_place", condition.ref, level))
+        return
+    selection.open_conditions.setdefault(measure.id, []).append(condition)
+    bands, reach = building_chain(questionnaire, card, condition, measure.id)
+    if reach is None or (condition.min_level is not None and reach < condition.min_level):
+        selection.assumptions.append((measure.id, condition))  # nothing builds it, or not all the way
+    selection.condition_builders[(measure.id, condition)] = [b for band in bands for b in band]
+    reason = Reason("condition", condition.ref, by=measure.id, threshold=condition.min_level)
+    for earlier, band in zip([[], *bands], bands, strict=False):
+        for builder in band:
+            selection.deps[measure.id].add(builder)
+            for before in earlier:  # 3->4 work after the 1->3 work, never in a cycle
+                if builder not in _closure(before, selection.deps):
+                    selection.deps.setdefault(builder, set()).add(before)
+            _add(selection, builder, reason, queue)
 
 
 def _weight(questionnaire: Questionnaire, reason: Reason, measure: Measure) -> float:

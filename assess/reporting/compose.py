@@ -25,9 +25,10 @@ from typing import Any
 import pikepdf
 
 from assess.cache import content_key, shared_cache
+from assess.reporting.catalogs import translations
 from assess.reporting.fetcher import CHART_SCHEME
 from assess.reporting.printing import Mark, Printed, PrintedPage, helper_slots, pool, print_html, submit
-from assess.reporting.templates import report_environment, translations
+from assess.reporting.templates import report_environment
 
 log = logging.getLogger(__name__)
 SECTION_TTL = 7 * 86_400
@@ -113,12 +114,7 @@ def print_sections(parts: list[Section], charts: Mapping[str, Future[str]], fing
     Warm helpers print side by side; without them, or with `print_here`, this process prints too.
     """
     results: dict[str, Printed] = {}
-    waiting = []
-    for part in parts:
-        if part.static and (hit := _cached(part, fingerprint)) is not None:
-            results[part.name] = hit
-        else:
-            waiting.append(part)
+    waiting = [part for part in parts if not _from_cache(part, fingerprint, results)]
     waiting.sort(key=_cost, reverse=True)  # the longest first: the last one to finish decides
     running: dict[Future[Printed], tuple[Section, dict[str, str]]] = {}
 
@@ -130,17 +126,7 @@ def print_sections(parts: list[Section], charts: Mapping[str, Future[str]], fing
     while waiting or running:
         slots = helper_slots()
         here = print_here or slots == 0
-        queue = 2 * slots if here else slots  # while this process prints, a helper must not run dry
-        ready = [p for p in waiting if all(charts[c].done() for c in p.charts)]
-        for part in ready:
-            if len(running) >= queue:
-                break
-            svgs = {name: charts[name].result() for name in part.charts}  # raises a failed export here
-            future = submit(part.html, svgs)
-            if future is None:
-                break
-            waiting.remove(part)
-            running[future] = (part, svgs)
+        _hand_out(waiting, running, charts, 2 * slots if here else slots)  # a helper must not run dry meanwhile
         ready = [p for p in waiting if all(charts[c].done() for c in p.charts)]
         if here and ready:
             part = ready[0]
@@ -153,6 +139,28 @@ def print_sections(parts: list[Section], charts: Mapping[str, Future[str]], fing
             part, svgs = running.pop(future)
             finish(part, _outcome(future, part, svgs))
     return [results[part.name] for part in parts]
+
+
+def _from_cache(part: Section, fingerprint: str, results: dict[str, Printed]) -> bool:
+    """A static section printed before: taken from the cache into `results`."""
+    if part.static and (hit := _cached(part, fingerprint)) is not None:
+        results[part.name] = hit
+        return True
+    return False
+
+
+def _hand_out(waiting: list[Section], running: dict[Future[Printed], tuple[Section, dict[str, str]]],
+              charts: Mapping[str, Future[str]], queue: int) -> None:
+    """Give the helpers the sections whose charts are in, up to `queue` running at once."""
+    for part in [p for p in waiting if all(charts[c].done() for c in p.charts)]:
+        if len(running) >= queue:
+            return
+        svgs = {name: charts[name].result() for name in part.charts}  # raises a failed export here
+        future = submit(part.html, svgs)
+        if future is None:
+            return
+        waiting.remove(part)
+        running[future] = (part, svgs)
 
 
 CHART_COST = 8_000  # drawing a chart costs about as much as laying out this many characters of HTML

@@ -117,6 +117,19 @@ def _measure_line(m: dict[str, Any], t: dict[str, Any]) -> list[str]:
     return [head, *(f"        {t['why']}: {w['text']}" for w in m["why"])]
 
 
+def _gate_lines(gate: dict[str, Any], titles: dict[str, str], t: dict[str, Any]) -> list[str]:
+    if not (gate["conditions"] or gate["kpis"] or gate["in_progress"]):
+        return []
+    lines = [f"    {t['gate']} ({t['week']} {gate['week']}):"]
+    lines += [f"      [ ] {c['text']}" for c in gate["conditions"]]
+    lines += [f"      [ ] {t['kpi']}: {k['text']}" for k in gate["kpis"]]
+    if more := len(gate["appendix"]) + len(gate["appendix_kpis"]):
+        lines.append(f"      {t['appendix'].format(count=more)}")
+    if gate["in_progress"]:
+        lines.append(f"      {t['in_progress']}: {', '.join(titles.get(m, m) for m in gate['in_progress'])}")
+    return lines
+
+
 def _roadmap_lines(roadmap: dict[str, Any], t: dict[str, Any]) -> list[str]:
     settings = roadmap["settings"]
     lines = ["", f"{t['roadmap']} ({roadmap['total_weeks']} {t['weeks']}; "
@@ -133,15 +146,7 @@ def _roadmap_lines(roadmap: dict[str, Any], t: dict[str, Any]) -> list[str]:
                      f"{phase['start_week'] + phase['duration_weeks']})")
         for m in phase["measures"]:
             lines += _measure_line(m, t)
-        gate = phase["gate"]
-        if gate["conditions"] or gate["kpis"] or gate["in_progress"]:
-            lines.append(f"    {t['gate']} ({t['week']} {gate['week']}):")
-            lines += [f"      [ ] {c['text']}" for c in gate["conditions"]]
-            lines += [f"      [ ] {t['kpi']}: {k['text']}" for k in gate["kpis"]]
-            if more := len(gate["appendix"]) + len(gate["appendix_kpis"]):
-                lines.append(f"      {t['appendix'].format(count=more)}")
-            if gate["in_progress"]:
-                lines.append(f"      {t['in_progress']}: {', '.join(titles.get(m, m) for m in gate['in_progress'])}")
+        lines += _gate_lines(phase["gate"], titles, t)
     if roadmap["assumptions"]:
         lines.append(f"  {t['assumptions']}:")
         lines += [f"    - {c['text']}" for c in roadmap["assumptions"]]

@@ -107,6 +107,21 @@ def parse_answer_data(data: Any, catalog: Catalog, questionnaire_ref: str | None
     if unstorable:  # before anything is looked up with, printed or stored from such text
         raise AnswerFileError(unstorable)
     problems = [f"unknown key '{k}'; allowed: {', '.join(sorted(_TOP_KEYS))}" for k in data if k not in _TOP_KEYS]
+    questionnaire = _questionnaire(data, catalog, questionnaire_ref, problems)
+    responses = _responses(data, questionnaire, problems)
+    targets = _levels(data.get("targets"), {d.id for d in questionnaire.dimensions}, "targets", problems)
+    consensus = _levels(data.get("consensus"), {q.id for q in questionnaire.questions()}, "consensus", problems)
+    settings = _planning(data.get("planning"), problems)
+    if problems:
+        raise AnswerFileError(problems)
+    organisation = data.get("organisation")
+    return AnswerFile(questionnaire, tuple(responses), targets, consensus,
+                      organisation if isinstance(organisation, str) else "", settings)
+
+
+def _questionnaire(data: dict[str, Any], catalog: Catalog, questionnaire_ref: str | None,
+                   problems: list[str]) -> Questionnaire:
+    """The questionnaire the file names (or `questionnaire_ref`); raise AnswerFileError when there is none."""
     named = data.get("questionnaire")
     if named is not None and not isinstance(named, str):
         raise AnswerFileError(["questionnaire: expected the questionnaire id as text"])
@@ -126,38 +141,36 @@ def parse_answer_data(data: Any, catalog: Catalog, questionnaire_ref: str | None
         raise AnswerFileError([str(p) for p in error.problems]) from None
     if named and named != questionnaire.id:
         problems.append(f"questionnaire: the answers are for '{named}', not for '{questionnaire.id}'")
+    return questionnaire
+
+
+def _responses(data: dict[str, Any], questionnaire: Questionnaire, problems: list[str]) -> list[Response]:
+    """One respondent's `answers`, or several `respondents`, each validated against the questionnaire."""
     if "answers" in data and "respondents" in data:
         problems.append("give either 'answers' (one respondent) or 'respondents' (several), not both")
-    responses = []
-    if "respondents" in data:
-        items = data["respondents"]
-        if not isinstance(items, list) or not items:
-            problems.append("respondents: expected a non-empty list of {role, answers}")
-            items = []
-        for i, item in enumerate(items):
-            where = f"respondents[{i}]"
-            if not isinstance(item, dict):
-                problems.append(f"{where}: expected an object with 'answers'")
-                continue
-            answers, found = read_answers(questionnaire, item.get("answers", {}), where=f"{where}.answers")
-            problems += found.messages
-            name = item.get("name")
-            responses.append(Response(answers, _role(item.get("role"), where, problems),
-                                      name if isinstance(name, str) else None, respondent_id=str(i + 1)))
-    elif "answers" in data:
+    if "answers" in data and "respondents" not in data:
         answers, found = read_answers(questionnaire, data["answers"])
         problems += found.messages
-        responses.append(Response(answers, _role(data.get("role"), "answers", problems), respondent_id="1"))
-    else:
+        return [Response(answers, _role(data.get("role"), "answers", problems), respondent_id="1")]
+    if "respondents" not in data:
         problems.append("missing 'answers' (one respondent) or 'respondents' (several)")
-    targets = _levels(data.get("targets"), {d.id for d in questionnaire.dimensions}, "targets", problems)
-    consensus = _levels(data.get("consensus"), {q.id for q in questionnaire.questions()}, "consensus", problems)
-    settings = _planning(data.get("planning"), problems)
-    if problems:
-        raise AnswerFileError(problems)
-    organisation = data.get("organisation")
-    return AnswerFile(questionnaire, tuple(responses), targets, consensus,
-                      organisation if isinstance(organisation, str) else "", settings)
+        return []
+    items = data["respondents"]
+    if not isinstance(items, list) or not items:
+        problems.append("respondents: expected a non-empty list of {role, answers}")
+        items = []
+    responses = []
+    for i, item in enumerate(items):
+        where = f"respondents[{i}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: expected an object with 'answers'")
+            continue
+        answers, found = read_answers(questionnaire, item.get("answers", {}), where=f"{where}.answers")
+        problems += found.messages
+        name = item.get("name")
+        responses.append(Response(answers, _role(item.get("role"), where, problems),
+                                  name if isinstance(name, str) else None, respondent_id=str(i + 1)))
+    return responses
 
 
 def _planning(raw: Any, problems: list[str]) -> PlanSettings:

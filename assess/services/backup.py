@@ -272,38 +272,9 @@ def restore_backup(engine: Engine, lines: Iterable[str]) -> Counter[str]:
     if not isinstance(revision, str):
         raise BackupError("the backup header names no schema revision")
     _prepare(engine, revision)
-    tables = target_metadata().tables
-    counts: Counter[str] = Counter()
     with engine.begin() as connection:
         _check_empty(connection)
-        batch: list[dict[str, Any]] = []
-        current: Table | None = None
-        end: dict[str, Any] | None = None
-        for number, line in enumerate(iterator, start=2):
-            if end is not None:
-                raise BackupError(f"line {number}: more after the end line (was something appended to the file?): "
-                                  "nothing was restored")
-            try:
-                item = json.loads(line)
-            except ValueError:  # also a number longer than int() takes
-                raise BackupError(f"line {number}: not valid JSON; the file is damaged: nothing was restored") from None
-            if not isinstance(item, dict):
-                raise BackupError(f"line {number}: not a row of a known table")
-            if item.get("end"):
-                end = item
-                continue  # to the end of the file: nothing may follow
-            name, row = item.get("table"), item.get("row")
-            table = tables.get(name) if isinstance(name, str) else None
-            if table is None or not isinstance(row, dict):
-                raise BackupError(f"line {number}: not a row of a known table")
-            if current is not None and (table is not current or len(batch) >= BATCH):
-                _insert(connection, current, batch, number)
-                batch = []
-            current = table
-            batch.append(_row(table, row, number))
-            counts[table.name] += 1
-        if current is not None and batch:
-            _insert(connection, current, batch, None)
+        counts, end = _load_rows(connection, iterator)
         if end is None:
             raise BackupError("the backup is incomplete (no end line): nothing was restored")
         raw = end.get("counts")
@@ -321,6 +292,46 @@ def restore_backup(engine: Engine, lines: Iterable[str]) -> Counter[str]:
 
         rebuild_after_upgrade(engine, Catalog(), revision)  # a backup from before stored peer figures
     return counts
+
+
+def _item(line: str, number: int) -> dict[str, Any]:
+    try:
+        item = json.loads(line)
+    except ValueError:  # also a number longer than int() takes
+        raise BackupError(f"line {number}: not valid JSON; the file is damaged: nothing was restored") from None
+    if not isinstance(item, dict):
+        raise BackupError(f"line {number}: not a row of a known table")
+    return item
+
+
+def _load_rows(connection: Connection, iterator: Iterator[str]) -> tuple[Counter[str], dict[str, Any] | None]:
+    """Insert the rows after the header in batches per table; return the counts and the end line (None: none)."""
+    tables = target_metadata().tables
+    counts: Counter[str] = Counter()
+    batch: list[dict[str, Any]] = []
+    current: Table | None = None
+    end: dict[str, Any] | None = None
+    for number, line in enumerate(iterator, start=2):
+        if end is not None:
+            raise BackupError(f"line {number}: more after the end line (was something appended to the file?): "
+                              "nothing was restored")
+        item = _item(line, number)
+        if item.get("end"):
+            end = item
+            continue  # to the end of the file: nothing may follow
+        name, row = item.get("table"), item.get("row")
+        table = tables.get(name) if isinstance(name, str) else None
+        if table is None or not isinstance(row, dict):
+            raise BackupError(f"line {number}: not a row of a known table")
+        if current is not None and (table is not current or len(batch) >= BATCH):
+            _insert(connection, current, batch, number)
+            batch = []
+        current = table
+        batch.append(_row(table, row, number))
+        counts[table.name] += 1
+    if current is not None and batch:
+        _insert(connection, current, batch, None)
+    return counts, end
 
 
 def _open(path: str, *, write: bool, compressed: bool) -> TextIO:
