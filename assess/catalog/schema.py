@@ -10,12 +10,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, model_validator
 
+from assess.domain.levels import MAX_LEVEL, MIN_LEVEL
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=80)]
-Level = Annotated[StrictInt, Field(ge=1, le=5)]
+Level = Annotated[StrictInt, Field(ge=MIN_LEVEL, le=MAX_LEVEL)]
 Weight = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False, strict=True)]  # relative; 100 is far beyond use
 Share = Annotated[float, Field(ge=0, le=1)]
 Text = dict[str, str]
 Scale = Literal["low", "medium", "high"]
+
 
 
 class Spec(BaseModel):
@@ -52,7 +55,7 @@ class TriggerSpec(Spec):
     group: str | None = None
     dimension: str | None = None
     rule: str | None = None
-    below: Annotated[StrictInt, Field(ge=2, le=5)] | None = None
+    below: Annotated[StrictInt, Field(ge=MIN_LEVEL + 1, le=MAX_LEVEL)] | None = None
 
     @model_validator(mode="after")
     def _one_subject(self) -> TriggerSpec:

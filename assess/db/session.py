@@ -6,8 +6,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 from sqlmodel import create_engine
 
@@ -62,3 +63,17 @@ def checkpoint(engine: Engine) -> None:
         if busy and busy[0]:
             log.warning("the SQLite checkpoint after a deletion was blocked by a reader: deleted data stays in the "
                         "-wal file until the next checkpoint that is not (the next deletion, or SQLite's own)")
+
+
+# The errors of a database that cannot be reached (down, restarting, the connection cut): a 503, never a 500.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+
+
+def ping(session: Session) -> bool:
+    """The database answers a trivial query."""
+    try:
+        session.execute(text("SELECT 1"))
+    except Exception as error:  # any failure means unreachable; the reason goes to the log only
+        log.warning("health check: database unavailable: %s", type(error).__name__)
+        return False
+    return True

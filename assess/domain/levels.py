@@ -29,6 +29,11 @@ LEVEL_NAMES: dict[int, LevelName] = {
 }
 
 
+def is_level(value: object) -> bool:
+    """A whole level 1..5 (not a bool, not 3.0)."""
+    return isinstance(value, int) and not isinstance(value, bool) and MIN_LEVEL <= value <= MAX_LEVEL
+
+
 def parse_level(raw: object) -> int | None:
     """A level 1..5 from a form, a file or JSON ("3" or 3); None for anything else (bools, 3.5, "03", 10**5000)."""
     if isinstance(raw, bool):

@@ -11,12 +11,15 @@ import html
 from collections.abc import Callable
 from typing import Any
 
+from assess.domain.levels import LEVELS, MAX_LEVEL, MIN_LEVEL, level_to_score, score_to_level
+
 Translate = Callable[[str], str]
 Figure = dict[str, Any]
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 ACTUAL, TARGET, MUTED, ACCENT = "#1f5f8b", "#d9822b", "#9aa5b1", "#2e8540"
 GRID = "#e5e9ed"
 PHASE_COLOURS = ("#1f5f8b", "#2e8540", "#d9822b", "#7b4f9d", "#b23b3b", "#3b8ea5", "#8c6d1f")
+
 
 
 def _figure(data: list[dict[str, Any]], height: int, **extra: Any) -> Figure:
@@ -56,13 +59,13 @@ def radar(context: dict[str, Any], _: Translate) -> Figure:
     ]
     if context.get("change"):
         before = [context["change"]["dimensions"][d["id"]]["before"] for d in dims]
-        levels = [None if b is None else 1 + b / 25 for b in before]
+        levels = [None if b is None else score_to_level(b) for b in before]
         data.append({"type": "scatterpolar", "r": [*levels, levels[0]], "theta": closed,
                      "name": _("Previous assessment"), "mode": "lines",
                      "line": {"color": MUTED, "width": 2, "dash": "dot"}})
     return _figure(data, 440, margin={"l": 110, "r": 110, "t": 40, "b": 40}, polar={
         "bgcolor": "#f6f8fa",
-        "radialaxis": {"range": [1, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 90, "gridcolor": "#d0d7de"},
+        "radialaxis": {"range": [MIN_LEVEL, MAX_LEVEL], "tickvals": list(LEVELS), "angle": 90, "gridcolor": "#d0d7de"},
         "angularaxis": {"gridcolor": "#d0d7de"},
     })
 
@@ -72,7 +75,7 @@ def dimension_bars(context: dict[str, Any], _: Translate) -> Figure:
     dims = context["dimensions"]
     names = [_short(d["title"], 34) for d in dims]
     scores = [d["score"] if d["score"] is not None else 0 for d in dims]
-    targets = [(d["target"] - 1) * 25 for d in dims]
+    targets = [level_to_score(d["target"]) for d in dims]
     data: list[dict[str, Any]] = [
         {"type": "bar", "y": names, "x": scores, "orientation": "h", "name": _("Score (0–100)"),
          "marker": {"color": [ACTUAL if d["reliable"] else MUTED for d in dims]}},

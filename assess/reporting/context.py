@@ -14,6 +14,7 @@ from typing import Any
 from assess.domain.answers import Response
 from assess.domain.evaluation import Evaluation
 from assess.domain.explain import level_name
+from assess.domain.levels import LEVELS
 from assess.domain.scoring import DISAGREEMENT_LEVELS
 from assess.domain.serialize import evaluation_to_dict
 
@@ -39,7 +40,7 @@ def _delta(now: float | None, before: float | None) -> float | None:
 
 
 def _distribution(responses: Sequence[Response], question_id: str) -> dict[str, int]:
-    counts = {str(level): 0 for level in range(1, 6)} | {"dont_know": 0, "na": 0, "none": 0}
+    counts = {str(level): 0 for level in LEVELS} | {"dont_know": 0, "na": 0, "none": 0}
     for response in responses:
         answer = response.answers.get(question_id)
         key = "none" if answer is None else str(answer.value)
@@ -56,7 +57,7 @@ def _question_details(ev: Evaluation, responses: Sequence[Response], result: dic
         level = data["level"]
         single = responses[0].answers.get(question.id) if len(responses) == 1 else None
         data["help"] = question.help.get(lang) if question.help else ""
-        data["level_texts"] = [question.level_text(level, lang) for level in range(1, 6)]
+        data["level_texts"] = [question.level_text(level, lang) for level in LEVELS]
         data["chosen_text"] = data["level_texts"][round(level) - 1] if level is not None else ""
         data["answer"] = None if single is None else str(single.value)
         data["distribution"] = _distribution(responses, question.id)

@@ -17,12 +17,13 @@ from functools import lru_cache
 from typing import Any
 
 from assess.cache import assessment_tag, content_key, shared_cache
+from assess.reporting.catalogs import translations
 from assess.reporting.charts import CHARTS, Figure, charts_for
 from assess.reporting.compose import compose, frame_html, print_sections, sections
 from assess.reporting.fetcher import CHART_SCHEME, ReportFetcher
 from assess.reporting.printing import print_html, start_workers
 from assess.reporting.svg import figure_svg, start_server
-from assess.reporting.templates import REPORTS_DIR, translations
+from assess.reporting.templates import REPORTS_DIR
 
 CHART_WIDTH = 660  # CSS px: the A4 text width, so chart text prints at about the body size
 PRINT_FONT_SIZE = 11

@@ -16,20 +16,13 @@ from typing import Any
 import jinja2
 from babel import Locale
 from babel.dates import format_date
-from babel.support import Translations
 from markupsafe import Markup
 
-from assess.domain.levels import LEVEL_NAMES
+from assess.domain.levels import LEVEL_NAMES, LEVELS, level_to_score
+from assess.reporting.catalogs import translations
+from assess.reporting.labels import role_label
 
 REPORTS_DIR = Path(__file__).resolve().parent.parent.parent / "reports"
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
-
-
-@lru_cache(maxsize=8)
-def translations(lang: str) -> Translations:
-    """The UI's message catalog for `lang` (English msgids: English needs none)."""
-    loaded = Translations.load(str(TRANSLATIONS_DIR), [lang])
-    return loaded if isinstance(loaded, Translations) else Translations()
 
 
 def number(value: float | None, digits: int = 1, lang: str = "en") -> str:
@@ -100,5 +93,8 @@ def report_environment(lang: str) -> jinja2.Environment:
     env.filters["prefix"] = lambda text, prefix: Markup("{} {}").format(prefix, text)
     env.globals["page_counter"] = page_counter(lang)
     env.globals["language_name"] = language_name
+    env.globals["role_label"] = lambda role: role_label(role, lang)
     env.globals["level_names"] = {level: name.text(lang) for level, name in LEVEL_NAMES.items()}
+    env.globals["levels"] = LEVELS
+    env.globals["level_to_score"] = level_to_score
     return env

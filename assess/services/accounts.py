@@ -101,6 +101,18 @@ def user_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email)).first()
 
 
+def workspace_of(session: Session, workspace_id: int) -> Workspace:
+    """A workspace (the caller's, known to exist)."""
+    workspace = session.get(Workspace, workspace_id)
+    assert workspace is not None
+    return workspace
+
+
+def user_by_id(session: Session, user_id: int) -> User | None:
+    """The account `user_id` (None: no such account, or an id out of range)."""
+    return session.get(User, user_id) if 0 < user_id <= MAX_ID else None
+
+
 def user_in_workspace(session: Session, workspace_id: int, user_id: int) -> User | None:
     """The account `user_id` if it belongs to the workspace, else None (another workspace's id is unknown here)."""
     user = session.get(User, user_id) if 0 < user_id <= MAX_ID else None

@@ -12,6 +12,7 @@ from assess.db import repo
 from assess.db.models import Assessment, Consensus, Respondent, utcnow
 from assess.domain.answers import Response
 from assess.domain.evaluation import Evaluation, evaluate
+from assess.domain.levels import MAX_LEVEL, MIN_LEVEL, is_level
 from assess.domain.questionnaire import Questionnaire
 from assess.domain.roadmap import PlanSettings
 from assess.services import peers, questionnaires
@@ -59,8 +60,8 @@ def record_consensus(session: Session, catalog: Catalog, assessment: Assessment,
     questionnaire = questionnaires.for_assessment(session, catalog, assessment)
     if not questionnaire.has_question(question_id):
         raise ValueError(f"unknown question '{question_id}'")
-    if level is not None and (isinstance(level, bool) or not 1 <= level <= 5):
-        raise ValueError("the consensus level must be 1-5")
+    if level is not None and not is_level(level):
+        raise ValueError(f"the consensus level must be {MIN_LEVEL}-{MAX_LEVEL}")
     existing = consensus_of(session, assessment_id).get(question_id)
     if level is None:
         if existing is not None:

@@ -61,6 +61,35 @@ def start_self_assessment(
     return Started(respondent, token)
 
 
+def token_hash(token: str) -> str:
+    """The stored form of a resume token (also what a page's form carries to tie it to its respondent)."""
+    return repo.token_hash(token)
+
+
+def respondent_by_token(session: Session, token: str) -> Respondent | None:
+    """The respondent a resume link belongs to (None: no such link)."""
+    return repo.respondent_by_token(session, token)
+
+
+def respondent_with_assessment(session: Session, token: str) -> tuple[Respondent, Assessment] | None:
+    """The respondent a resume link belongs to, with the assessment, in one query (a survey page's hot path)."""
+    return repo.respondent_with_assessment(session, token)
+
+
+def assessment_of(session: Session, respondent: Respondent) -> Assessment:
+    """The assessment a respondent answers."""
+    assessment = session.get(Assessment, respondent.assessment_id)
+    assert assessment is not None  # a foreign key
+    return assessment
+
+
+def organisation_of(session: Session, assessment: Assessment) -> Organisation:
+    """The organisation an assessment is of."""
+    organisation = session.get(Organisation, assessment.organisation_id)
+    assert organisation is not None  # a foreign key
+    return organisation
+
+
 def questionnaire_of(session: Session, catalog: Catalog, assessment: Assessment) -> Questionnaire:
     """The exact questionnaire version the assessment was started with."""
     return questionnaires.for_assessment(session, catalog, assessment)

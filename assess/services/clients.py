@@ -17,6 +17,7 @@ from assess.catalog import Catalog
 from assess.db import repo
 from assess.db.models import Assessment, Organisation, Respondent, utcnow
 from assess.domain.answers import ROLES
+from assess.domain.levels import MAX_LEVEL, MIN_LEVEL, is_level
 from assess.domain.questionnaire import Questionnaire
 from assess.domain.roadmap import CAPACITY_RANGE, FOCUS_RANGE
 from assess.services import questionnaires
@@ -97,6 +98,13 @@ def set_plan(session: Session, row: Assessment, *, capacity: int, focus: int) ->
     session.flush()
 
 
+def set_targets(session: Session, row: Assessment, questionnaire: Questionnaire, targets: Mapping[str, int]) -> None:
+    """The level per dimension the client aims for (ClientError for an unknown dimension or a level outside 1..5)."""
+    row.targets = check_targets(questionnaire, targets)
+    session.add(row)
+    session.flush()
+
+
 def check_targets(questionnaire: Questionnaire, targets: Mapping[str, int]) -> dict[str, int]:
     """Targets per dimension, each 1..5; unknown dimensions are an error."""
     known = {d.id for d in questionnaire.dimensions}
@@ -104,8 +112,8 @@ def check_targets(questionnaire: Questionnaire, targets: Mapping[str, int]) -> d
     for dimension_id, level in targets.items():
         if dimension_id not in known:
             raise ClientError(f"unknown dimension '{dimension_id}'")
-        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
-            raise ClientError(f"target for '{dimension_id}' must be a level 1-5")
+        if not is_level(level):
+            raise ClientError(f"target for '{dimension_id}' must be a level {MIN_LEVEL}-{MAX_LEVEL}")
         out[dimension_id] = level
     return out
 

@@ -21,9 +21,9 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from assess.db.models import MAX_ID, User
 from assess.domain.text import without_unstorable
 from assess.services import accounts
+from assess.services.records import MAX_ID, User
 from assess.web.database import db
 from assess.web.i18n import safe_next
 from assess.web.inputs import StorableText
@@ -72,7 +72,7 @@ def _load(session_id: str) -> Consultant | None:
     number, expected = _number(user_id), _number(generation)
     if number is None or number > MAX_ID or expected is None or not _signed_in_recently():
         return None
-    user = db().get(User, number)
+    user = accounts.user_by_id(db(), number)
     if user is None or not user.active or user.session_generation != expected:
         return None
     return Consultant.of(user)
@@ -140,7 +140,7 @@ def login() -> str | Response | tuple[str, int]:
 @login_required
 def logout() -> Response:
     """Sign out: every session of the account ends, also a copy of this cookie and other devices."""
-    user = db().get(User, consultant().id)
+    user = accounts.user_by_id(db(), consultant().id)
     if user is not None:
         accounts.end_sessions(db(), user)
     logout_user()

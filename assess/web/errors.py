@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from assess.cache import CacheUnavailable
+from assess.services.records import UNAVAILABLE_ERRORS
 from assess.web import redact
 
 # The database (or the cache a deletion must reach) cannot be reached: a 503, retried, never a 500.
-UNAVAILABLE = (OperationalError, InterfaceError, CacheUnavailable)
+UNAVAILABLE: tuple[type[Exception], ...] = (*UNAVAILABLE_ERRORS, CacheUnavailable)
 RETRY_AFTER = "30"
 
 

@@ -17,26 +17,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from assess.domain.answers import DONT_KNOW, MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, NOT_APPLICABLE, ROLES
-from assess.domain.levels import LEVEL_NAMES
+from assess.domain.levels import LEVEL_NAMES, LEVELS
 from assess.domain.questionnaire import Dimension, Question, Questionnaire, QuestionnaireRef
+from assess.reporting import labels
 from assess.services.assessments import INDUSTRIES, SIZES
 from assess.web.inputs import StorableText
 
-INDUSTRY_LABELS = {
-    "automotive": _l("Automotive trade and workshops"), "manufacturing": _l("Manufacturing"),
-    "retail": _l("Retail and e-commerce"), "telecom": _l("Telecommunications"),
-    "energy": _l("Energy and utilities"), "finance": _l("Banking and insurance"),
-    "logistics": _l("Transport and logistics"), "healthcare": _l("Health and care"),
-    "public": _l("Public sector"), "it_services": _l("IT and business services"), "other": _l("Other"),
-}
-SIZE_LABELS = {
-    "1-49": _l("1–49 employees"), "50-249": _l("50–249 employees"), "250-999": _l("250–999 employees"),
-    "1000-4999": _l("1,000–4,999 employees"), "5000+": _l("5,000 employees or more"),
-}
-ROLE_LABELS = {
-    "executive": _l("Executive / owner"), "management": _l("Management"),
-    "service_staff": _l("Customer service staff"), "it": _l("IT"), "other": _l("Other"),
-}
+# The form choices' words come from the one table per code (assess/reporting/labels.py), translated lazily.
+INDUSTRY_LABELS = {code: _l(message) for code, message in labels.INDUSTRIES.items()}
+SIZE_LABELS = {code: _l(message) for code, message in labels.SIZES.items()}
+ROLE_LABELS = {code: _l(message) for code, message in labels.ROLES.items()}
 LANGUAGE_LABELS = {"de": "Deutsch", "en": "English"}
 
 
@@ -75,7 +65,7 @@ def level_choices(question: Question, lang: str) -> list[SelectChoice]:
     """The five anchored levels, "don't know" and (where allowed) "not applicable"."""
     choices = [
         SelectChoice(str(level), f"{level} · {LEVEL_NAMES[level].text(lang)}: {question.level_text(level, lang)}")
-        for level in range(1, 6)
+        for level in LEVELS
     ]
     choices.append(SelectChoice(DONT_KNOW, str(_l("Don't know"))))
     if question.allow_na:

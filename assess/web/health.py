@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Flask, current_app
-from sqlalchemy import text
 
+from assess.services.records import ping
 from assess.web.database import db
 
 bp = Blueprint("health", __name__)
@@ -23,13 +23,7 @@ def livez() -> tuple[str, int, dict[str, str]]:
 @bp.get("/healthz")
 def healthz() -> tuple[str, int, dict[str, str]]:
     """One line per dependency; 503 only when the database is down (without Redis the app works, degraded)."""
-    try:
-        db().execute(text("SELECT 1"))
-    except Exception as error:  # any database failure means unhealthy; the reason goes to the log only
-        log.warning("health check: database unavailable: %s", type(error).__name__)
-        database = False
-    else:
-        database = True
+    database = ping(db())
     lines = ["database ok" if database else "database unavailable", f"redis {_redis_state(current_app)}"]
     return "\n".join(lines) + "\n", 200 if database else 503, PLAIN
 

@@ -8,6 +8,9 @@ from flask import Blueprint, Flask, current_app, redirect, request, session
 from flask_babel import Babel, get_locale
 from werkzeug.wrappers import Response
 
+from assess.domain.levels import LEVELS
+from assess.reporting.labels import role_label
+
 bp = Blueprint("i18n", __name__)
 
 
@@ -43,6 +46,8 @@ def switch(code: str) -> Response:
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=_select_locale)
     app.register_blueprint(bp)
+    app.jinja_env.globals["role_label"] = lambda role: role_label(role, current_language())  # as in the report
+    app.jinja_env.globals["levels"] = LEVELS
 
     @app.context_processor
     def _languages() -> dict[str, object]:

@@ -16,8 +16,8 @@ from werkzeug.routing import IntegerConverter
 from wtforms import Field
 from wtforms.validators import ValidationError
 
-from assess.db.models import MAX_ID
 from assess.domain.text import is_storable
+from assess.services.records import MAX_ID
 
 UNSTORABLE_MESSAGE = _l("This field contains characters that cannot be stored (for example a NUL or control "
                         "character, often from copying out of another program). Please remove them.")

@@ -9,16 +9,13 @@ from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup, escape
-from sqlmodel import Session
 
 from assess.catalog import Catalog
-from assess.db import repo
-from assess.db.models import Respondent
-from assess.db.repo import StoredAnswer
 from assess.domain.answers import MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, NOT_APPLICABLE
 from assess.domain.questionnaire import Dimension, Questionnaire, QuestionnaireRef
 from assess.domain.text import is_storable, without_unstorable
 from assess.services import assessments as svc
+from assess.services.records import Respondent, Session, StoredAnswer
 from assess.web.forms import allowed_keys, choice_markup, field_names, page_form_class, state_digest
 from assess.web.frames import FrameCache, Placeholders
 from assess.web.i18n import current_language
@@ -53,12 +50,12 @@ class PageOutcome:
 
 
 def _rid(token: str) -> str:
-    return repo.token_hash(token)[:16]
+    return svc.token_hash(token)[:16]
 
 
 def load_page(session: Session, catalog: Catalog, token: str, number: int, lang: str) -> Page:
     """The page's dimension and what the respondent has stored so far (404 for an unknown token)."""
-    found = repo.respondent_with_assessment(session, token)
+    found = svc.respondent_with_assessment(session, token)
     if found is None:
         abort(404)
     respondent, assessment = found
@@ -85,31 +82,33 @@ def handle_page_post(session: Session, catalog: Catalog, page: Page) -> PageOutc
     text_errors = {} if form.validate() else dict(form.errors)
     if set(text_errors) - _text_fields(page.dimension):
         abort(400)  # an invalid choice (level outside 1-5, n/a where not allowed): forged or tampered
-    status, changes = 422, []
-    for question in page.dimension.questions:
-        names = field_names(question.id)
-        value = form[names["q"]].data or None
-        comment = without_unstorable(form[names["c"]].data or "").replace("\r\n", "\n")
-        reason = without_unstorable(form[names["r"]].data or "").strip()
-        page.shown[question.id] = Shown(value, comment, reason, form[names["s"]].data or "")
-        for name in (names["c"], names["r"]):
-            if name in text_errors:  # shown again without what cannot be stored; nothing is saved
-                page.errors[name] = _unstorable_message(form[name].data) or str(text_errors[name][0])
-                status = 400
-        if value == NOT_APPLICABLE and not reason:
-            page.errors.setdefault(names["r"], _("Please say in a few words why this does not apply."))
-        reason = reason if value == NOT_APPLICABLE else ""
-        if state_digest(value, comment, reason) == page.shown[question.id].state:
-            continue  # untouched on this page: another tab's newer answer must survive
-        if value is None and not comment:
-            continue  # nothing given; never erase a stored answer by omission
-        changes.append(svc.PageChange(question.id, value, comment, reason))
-    if page.errors:
-        return status  # nothing stored; the page is shown again with everything the respondent entered
+    changes = [c for q in page.dimension.questions if (c := _change(page, form, q.id, text_errors)) is not None]
+    if page.errors:  # nothing stored; the page is shown again with everything the respondent entered
+        return 400 if text_errors else 422
     target, location = _destination(page)
     assert page.respondent is not None
     svc.save_answers(session, catalog, page.respondent, changes, page=target)
     return PageOutcome(location)
+
+
+def _change(page: Page, form: Any, question_id: str, text_errors: dict[str, Any]) -> svc.PageChange | None:
+    """What the form changes for one question (None: nothing); records what to show again and any error."""
+    names = field_names(question_id)
+    value = form[names["q"]].data or None
+    comment = without_unstorable(form[names["c"]].data or "").replace("\r\n", "\n")
+    reason = without_unstorable(form[names["r"]].data or "").strip()
+    page.shown[question_id] = Shown(value, comment, reason, form[names["s"]].data or "")
+    for name in (names["c"], names["r"]):
+        if name in text_errors:  # shown again without what cannot be stored; nothing is saved
+            page.errors[name] = _unstorable_message(form[name].data) or str(text_errors[name][0])
+    if value == NOT_APPLICABLE and not reason:
+        page.errors.setdefault(names["r"], _("Please say in a few words why this does not apply."))
+    reason = reason if value == NOT_APPLICABLE else ""
+    if state_digest(value, comment, reason) == page.shown[question_id].state:
+        return None  # untouched on this page: another tab's newer answer must survive
+    if value is None and not comment:
+        return None  # nothing given; never erase a stored answer by omission
+    return svc.PageChange(question_id, value, comment, reason)
 
 
 def _text_fields(dimension: Dimension) -> set[str]:

@@ -4,51 +4,30 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
+from typing import Any
 
 from flask import Blueprint, abort, render_template, send_file
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from assess.cache import assessment_tag, shared_cache
-from assess.db import repo
-from assess.db.models import Assessment, Organisation
 from assess.reporting.charts import CHARTS, charts_for
-from assess.reporting.context import ReportMeta, build_report_context
 from assess.reporting.svg import PLOTLY_BUNDLE
-from assess.services import assessments as svc
+from assess.services import reports
 from assess.web.database import catalog, db
-from assess.web.forms import INDUSTRY_LABELS, ROLE_LABELS, SIZE_LABELS
 from assess.web.i18n import current_language
 
 bp = Blueprint("results", __name__)
 
 
-def respondent_context(token: str, lang: str) -> dict[str, object]:
-    """The report context of one respondent's answers."""
-    respondent = repo.respondent_by_token(db(), token)
-    if respondent is None:
+def respondent_context(token: str, lang: str) -> dict[str, Any]:
+    """The report data of one respondent's answers (404 for an unknown link)."""
+    context = reports.respondent_report(db(), catalog(), token, lang)
+    if context is None:
         abort(404)
-    generations = shared_cache().generations([assessment_tag(respondent.assessment_id)])  # before the answers are read
-    assessment = db().get(Assessment, respondent.assessment_id)
-    assert assessment is not None
-    organisation = db().get(Organisation, assessment.organisation_id)
-    assert organisation is not None
-    questionnaire = svc.questionnaire_of(db(), catalog(), assessment)
-    evaluation, response = svc.evaluate_respondent(db(), questionnaire, assessment, respondent)
-    meta = ReportMeta(
-        organisation=organisation.name, title=assessment.title,
-        industry=str(INDUSTRY_LABELS.get(organisation.industry, organisation.industry)),
-        size=str(SIZE_LABELS.get(organisation.size, organisation.size)),
-        date=(respondent.finished_at or respondent.updated_at).date(),
-        respondent_label=str(ROLE_LABELS.get(respondent.role, respondent.role)),
-    )
-    context = build_report_context(evaluation, [response], lang=lang, meta=meta)
-    context["assessment_id"] = assessment.id  # cached charts and PDFs are deleted with it
-    context["cache_generations"] = list(generations)
     return context
 
 
-def chart_figures(context: dict[str, object]) -> dict[str, object]:
+def chart_figures(context: dict[str, Any]) -> dict[str, object]:
     """Plotly figures for the page's script, embedded with `tojson` (a table beside each covers no-JS readers)."""
     return {name: CHARTS[name](context, _) for name in charts_for(context)}
 
@@ -56,8 +35,7 @@ def chart_figures(context: dict[str, object]) -> dict[str, object]:
 @bp.get("/r/<token>/result")
 def respondent(token: str) -> str:
     context = respondent_context(token, current_language())
-    return render_template("results/result.html", report=context, charts=chart_figures(context), token=token,
-                           roles=ROLE_LABELS)
+    return render_template("results/result.html", report=context, charts=chart_figures(context), token=token)
 
 
 @lru_cache(maxsize=1)

@@ -14,11 +14,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from assess.db import repo
-from assess.db.models import utcnow
 from assess.domain.text import without_unstorable
 from assess.services import assessments as svc
 from assess.services import privacy
+from assess.services.records import Respondent, utcnow
 from assess.web.database import catalog, db, default_questionnaire
 from assess.web.errors import RETRY_AFTER, UNAVAILABLE, render_error
 from assess.web.forms import StartForm
@@ -31,8 +30,8 @@ DEFAULT_START_LIMIT = "20 per minute;100 per hour;300 per day"
 NOTICE_KEY = "privacy_accepted_at"  # session key: the notice was confirmed before a self-assessment started
 
 
-def _respondent_or_404(token: str) -> svc.Respondent:
-    respondent = repo.respondent_by_token(db(), token)
+def _respondent_or_404(token: str) -> Respondent:
+    respondent = svc.respondent_by_token(db(), token)
     if respondent is None:
         abort(404)
     return respondent
@@ -44,10 +43,10 @@ def home() -> str:
     return render_template("survey/home.html", questionnaire=questionnaire, lang=current_language())
 
 
-def _notice(token: str | None, respondent: svc.Respondent | None, status: int = 200, *,
+def _notice(token: str | None, respondent: Respondent | None, status: int = 200, *,
             ask: bool = True) -> tuple[str, int]:
     """The privacy notice; with `ask`, a form to confirm it (`status` 422: it was sent unconfirmed)."""
-    assessment = db().get(svc.Assessment, respondent.assessment_id) if respondent is not None else None
+    assessment = svc.assessment_of(db(), respondent) if respondent is not None else None
     return render_template("survey/privacy.html", notice=privacy.notice_for(db(), assessment), token=token,
                            accepted=respondent is not None and respondent.privacy_accepted_at is not None,
                            ask=ask, missing=status == 422), status
@@ -159,9 +158,7 @@ def review(token: str) -> str | Response:
     respondent = _respondent_or_404(token)
     if respondent.privacy_accepted_at is None:
         return redirect(url_for("survey.respondent_notice", token=token))
-    assessment = db().get(svc.Assessment, respondent.assessment_id)
-    assert assessment is not None
-    questionnaire = svc.questionnaire_of(db(), catalog(), assessment)
+    questionnaire = svc.questionnaire_of(db(), catalog(), svc.assessment_of(db(), respondent))
     if request.method == "POST":  # CSRF is checked for every POST by CSRFProtect
         svc.finish(db(), catalog(), respondent)
         return redirect(url_for("results.respondent", token=token))

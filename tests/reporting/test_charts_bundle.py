@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from assess.reporting.catalogs import translations
 from assess.reporting.charts import CHARTS, charts_for
 from assess.reporting.svg import PLOTLY_BUNDLE
-from assess.reporting.templates import translations
 from tests.conftest import ROOT
 
 

@@ -109,7 +109,7 @@ def test_a_report_rendered_across_a_deletion_is_not_kept(
     """The review's race: a download began, the respondent was deleted, and the finished PDF was cached for a day."""
     from assess.reporting.pdf import render_pdf
     from assess.services import clients
-    from assess.web.reports import assessment_report
+    from assess.services.reports import assessment_report
 
     catalog = app.extensions["assess.catalog"]
     with app.test_request_context(), Session(app.extensions["assess.engine"]) as session:

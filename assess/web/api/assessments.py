@@ -7,8 +7,8 @@ from typing import Any
 from flask import url_for
 from werkzeug.wrappers import Response
 
-from assess.db.models import Assessment, Organisation
 from assess.services import aggregate, clients, questionnaires
+from assess.services.records import Assessment, Organisation
 from assess.web.api.auth import actor, workspace_id
 from assess.web.api.errors import ApiError, detail, not_found
 from assess.web.api.respondents import invitation_response, respondent_out

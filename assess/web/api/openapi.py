@@ -9,8 +9,9 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from assess.services.records import MAX_ID
 from assess.web.api.routing import Operation
-from assess.web.api.schemas import MAX_ID, Error
+from assess.web.api.schemas import Error
 
 TITLE = "assess API"
 VERSION = "1"

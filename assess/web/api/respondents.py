@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import url_for
 from werkzeug.wrappers import Response
 
-from assess.db import repo
-from assess.db.models import Assessment, Respondent
 from assess.domain.answers import parse_value, read_answers
 from assess.domain.questionnaire import Questionnaire
 from assess.services import aggregate, clients, questionnaires
-from assess.services.assessments import PageChange, save_answers
+from assess.services.assessments import PageChange, save_answers, saved_answers
 from assess.services.audit import record
+from assess.services.records import Assessment, Respondent, StoredAnswer
 from assess.services.responses import to_response
 from assess.web.api.auth import actor, workspace_id
 from assess.web.api.errors import ApiError, detail, not_found
@@ -39,9 +38,8 @@ def _found(respondent_id: int) -> tuple[Respondent, Assessment, Questionnaire]:
     return row, assessment, questionnaires.for_assessment(db(), catalog(), assessment)
 
 
-def _stored(row: Respondent) -> list[repo.StoredAnswer]:
-    assert row.id is not None
-    return repo.answers_of(db(), [row.id])[row.id]
+def _stored(row: Respondent) -> list[StoredAnswer]:
+    return list(saved_answers(db(), row).values())
 
 
 def _out(row: Respondent, questionnaire: Questionnaire) -> RespondentOut:

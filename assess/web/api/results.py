@@ -7,14 +7,14 @@ from werkzeug.wrappers import Response
 
 from assess.domain.questionnaire import Questionnaire
 from assess.domain.serialize import evaluation_to_dict
-from assess.services import aggregate, questionnaires
+from assess.services import aggregate, questionnaires, reports
 from assess.services.audit import record
 from assess.web.api.assessments import assessment_or_404
 from assess.web.api.auth import actor
 from assess.web.api.routing import operation
 from assess.web.api.schemas import LanguageQuery, Result
 from assess.web.database import catalog, db
-from assess.web.reports import assessment_report, pdf_download  # the PDF renders lazily: WeasyPrint loads on first use
+from assess.web.reports import pdf_download  # the PDF renders lazily: WeasyPrint loads on first use
 
 TAG = "results"
 
@@ -40,7 +40,7 @@ def result(assessment_id: int, query: LanguageQuery) -> Response:
 def report_pdf(assessment_id: int, query: LanguageQuery) -> Response:
     row, org = assessment_or_404(assessment_id)
     lang = _language(questionnaires.for_assessment(db(), catalog(), row), query.lang)
-    response = pdf_download(assessment_report(db(), catalog(), row, org, lang))
+    response = pdf_download(reports.assessment_report(db(), catalog(), row, org, lang))
     record(db(), actor(), "export_pdf", "assessment", assessment_id)
     response.headers["Content-Language"] = lang
     return response

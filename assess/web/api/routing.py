@@ -18,8 +18,8 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
+from assess.services.records import MAX_ID
 from assess.web.api.errors import ApiError, validation_details
-from assess.web.api.schemas import MAX_ID
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -23,11 +23,12 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonSchemaValue
 
-from assess.db.models import MAX_ID  # the routing and the OpenAPI document import it from here
 from assess.domain.answers import MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, ROLES
+from assess.domain.levels import MAX_LEVEL, MIN_LEVEL, is_level
 from assess.domain.roadmap import CAPACITY_RANGE, FOCUS_RANGE
 from assess.domain.text import is_storable
 from assess.services.assessments import INDUSTRIES, SIZES
+from assess.services.records import MAX_ID
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -63,7 +64,7 @@ Comment = Annotated[str, _text(MAX_COMMENT_LENGTH), Storable]
 Reason = Annotated[str, _text(MAX_REASON_LENGTH), Storable]
 RowId = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]  # strict: not "5", 5.0 or true
 IsoDate = Annotated[dt.date, PlainValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
-Level = Annotated[int, Field(ge=1, le=5, strict=True)]
+Level = Annotated[int, Field(ge=MIN_LEVEL, le=MAX_LEVEL, strict=True)]
 Role = Literal[ROLES]  # type: ignore[valid-type]
 Industry = Literal[INDUSTRIES]  # type: ignore[valid-type]
 Size = Literal[SIZES]  # type: ignore[valid-type]
@@ -210,14 +211,15 @@ class Invitation(_Output):
 # ---- answers --------------------------------------------------------------------------------------------------------
 
 def _answer_value(raw: object) -> int | str:
-    if isinstance(raw, int) and not isinstance(raw, bool) and 1 <= raw <= 5:
+    if is_level(raw):
+        assert isinstance(raw, int)
         return raw
     if raw in ("dont_know", "na"):
         return str(raw)
     raise ValueError('use a level 1-5, "dont_know" or "na"')
 
 
-_VALUE_SCHEMA = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 5},
+_VALUE_SCHEMA = {"anyOf": [{"type": "integer", "minimum": MIN_LEVEL, "maximum": MAX_LEVEL},
                            {"type": "string", "enum": ["dont_know", "na"]}]}
 AnswerValue = Annotated[int | str, PlainValidator(_answer_value), WithJsonSchema(_VALUE_SCHEMA)]
 

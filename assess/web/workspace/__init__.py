@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, abort
 from flask_login import login_required
 
-from assess.db.models import Assessment, Organisation
 from assess.services import clients
+from assess.services.records import Assessment, Organisation
 from assess.web.auth import consultant
 from assess.web.database import db
 

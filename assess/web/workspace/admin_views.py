@@ -9,9 +9,9 @@ from flask_login import login_required, logout_user
 from werkzeug.wrappers import Response
 
 from assess.catalog import QuestionnaireError
-from assess.db.models import User, Workspace
 from assess.domain.text import without_unstorable
 from assess.services import accounts, audit, privacy, questionnaires
+from assess.services.records import User, Workspace
 from assess.web.auth import PasswordChangeForm, consultant, renew_session
 from assess.web.database import catalog, db
 from assess.web.inputs import UNSTORABLE_MESSAGE
@@ -90,7 +90,7 @@ def _shown_again(*names: str) -> dict[str, str]:
 
 
 def _me() -> User:
-    user = db().get(User, consultant().id)
+    user = accounts.user_by_id(db(), consultant().id)
     assert user is not None
     return user
 
@@ -217,9 +217,7 @@ def _team_page(*, error: str | None = None, typed: dict[str, str] | None = None,
 
 
 def _workspace() -> Workspace:
-    workspace = db().get(Workspace, consultant().workspace_id)
-    assert workspace is not None
-    return workspace
+    return accounts.workspace_of(db(), consultant().workspace_id)
 
 
 @bp.post("/retention")
@@ -231,11 +229,8 @@ def retention() -> Response | tuple[str, int]:
             privacy.MIN_RETENTION_DAYS <= int(raw) <= privacy.MAX_RETENTION_DAYS):  # 5,000 digits: no int() at all
         return _team_page(retention_error=_("Please give a retention period between %(min)d and %(max)d days.",
                                             min=privacy.MIN_RETENTION_DAYS, max=privacy.MAX_RETENTION_DAYS))
-    workspace = _workspace()
-    workspace.retention_days = int(raw)
-    db().add(workspace)
-    audit.record(db(), consultant(), "set_retention", "workspace", workspace.id)
-    flash(_("Client data is now kept for %(days)d days after its last activity.", days=workspace.retention_days))
+    privacy.set_retention_days(db(), consultant(), int(raw))
+    flash(_("Client data is now kept for %(days)d days after its last activity.", days=int(raw)))
     return redirect(url_for("wsadmin.team"))
 
 

@@ -9,9 +9,10 @@ from werkzeug.wrappers import Response
 from assess.domain.levels import parse_level
 from assess.domain.roadmap import CAPACITY_RANGE, FOCUS_RANGE, PlanSettings
 from assess.services import aggregate, clients, privacy, questionnaires
+from assess.services.records import Assessment, Organisation
 from assess.web.auth import consultant
 from assess.web.database import catalog, db
-from assess.web.forms import INDUSTRY_LABELS, ROLE_LABELS, SIZE_LABELS
+from assess.web.forms import INDUSTRY_LABELS, SIZE_LABELS
 from assess.web.inputs import form_id
 from assess.web.workspace import assessment_or_404, bp, organisation_or_404, workspace_id
 from assess.web.workspace.forms import AssessmentForm, InviteForm, OrganisationForm
@@ -39,7 +40,7 @@ def create_organisation() -> Response | tuple[str, int]:
     return redirect(url_for("ws.organisation", organisation_id=org.id))
 
 
-def _organisation_page(org: clients.Organisation, form: AssessmentForm, status: int = 200) -> tuple[str, int]:
+def _organisation_page(org: Organisation, form: AssessmentForm, status: int = 200) -> tuple[str, int]:
     return render_template("workspace/organisation.html", org=org, form=form,
                            assessments=clients.assessments_of(db(), org.id or 0),
                            industries=INDUSTRY_LABELS, sizes=SIZE_LABELS), status
@@ -82,7 +83,7 @@ def _assessment_page(assessment_id: int, invite: InviteForm | None = None, statu
         "workspace/assessment.html", assessment=row, org=org, questionnaire=questionnaire, targets=targets,
         plan=PlanSettings.of(row.capacity, row.focus), capacity_range=CAPACITY_RANGE, focus_range=FOCUS_RANGE,
         lang=lang, progress=aggregate.progress(db(), questionnaire, assessment_id), invite=invite or InviteForm(),
-        roles=ROLE_LABELS, follow_ups=aggregate.follow_ups(db(), assessment_id),
+        follow_ups=aggregate.follow_ups(db(), assessment_id),
     ), status
 
 
@@ -102,8 +103,7 @@ def set_targets(assessment_id: int) -> Response | tuple[str, int]:
     if len(valid) != len(levels):
         flash(_("Nothing was saved: every target must be a level from 1 to 5."))
         return _assessment_page(assessment_id, status=400)
-    row.targets = clients.check_targets(questionnaire, valid)
-    db().add(row)
+    clients.set_targets(db(), row, questionnaire, valid)
     flash(_("Targets saved."))
     return redirect(url_for("ws.assessment", assessment_id=assessment_id))
 
@@ -197,7 +197,7 @@ def delete_organisation(organisation_id: int) -> Response:
 @bp.post("/assessment/<int:assessment_id>/follow-up")
 def follow_up(assessment_id: int) -> Response:
     row, org = assessment_or_404(assessment_id)
-    def start(targets: dict[str, int] | None) -> clients.Assessment:
+    def start(targets: dict[str, int] | None) -> Assessment:
         return clients.create_assessment(
             db(), catalog(), workspace_id(), org.id or 0, questionnaire_id=row.questionnaire_id, version=None,
             title=row.title, previous_id=row.id, user_id=consultant().id, targets=targets, capacity=row.capacity,

@@ -13,13 +13,12 @@ from assess.domain.answers import MAX_COMMENT_LENGTH
 from assess.domain.levels import parse_level
 from assess.domain.serialize import evaluation_to_dict
 from assess.domain.text import is_storable, without_unstorable
-from assess.services import aggregate, exports, questionnaires
+from assess.services import aggregate, exports, questionnaires, reports
 from assess.services.audit import record
 from assess.web.auth import consultant
 from assess.web.database import catalog, db
-from assess.web.forms import ROLE_LABELS
 from assess.web.i18n import current_language
-from assess.web.reports import assessment_report, pdf_download
+from assess.web.reports import pdf_download
 from assess.web.results import chart_figures
 from assess.web.workspace import assessment_or_404, bp
 
@@ -27,14 +26,14 @@ from assess.web.workspace import assessment_or_404, bp
 def assessment_context(assessment_id: int, lang: str) -> dict[str, object]:
     """The report context of a whole assessment of the consultant's workspace (404 for any other)."""
     row, org = assessment_or_404(assessment_id)
-    return assessment_report(db(), catalog(), row, org, lang)
+    return reports.assessment_report(db(), catalog(), row, org, lang)
 
 
 @bp.get("/assessment/<int:assessment_id>/results")
 def results(assessment_id: int) -> str:
     context = assessment_context(assessment_id, current_language())
     record(db(), consultant(), "read", "assessment_results", assessment_id)
-    return render_template("workspace/results.html", report=context, charts=chart_figures(context), roles=ROLE_LABELS,
+    return render_template("workspace/results.html", report=context, charts=chart_figures(context),
                            assessment_id=assessment_id)
 
 
@@ -71,7 +70,7 @@ def workshop(assessment_id: int, number: int) -> str | Response | tuple[str, int
     detail = next(q for d in context["dimensions"] for q in d["question_details"] if q["id"] == question.id)  # type: ignore[attr-defined]
     html = render_template("workspace/workshop.html", org=org, assessment=row, number=number, total=len(questions),
                            question=detail, dimension=questionnaire.dimension(question.dimension_id).title.get(lang),
-                           agreed=agreed, shown_level=shown_level, note=shown_note, error=error, roles=ROLE_LABELS)
+                           agreed=agreed, shown_level=shown_level, note=shown_note, error=error)
     return (html, 400) if error else html
 
 
