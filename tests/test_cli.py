@@ -71,7 +71,8 @@ def test_score_several_respondents_text(tmp_path: Path) -> None:
     assert code == 0
     assert "2 Teilnehmende" in out
     assert "Fragen mit 2+ Stufen Abweichung" in out
-    assert "Online-Buchung? [gespalten] (Geschäftsführung 5; Service 2)" in out  # two camps, never "3.5"
+    # two camps, never "3.5"; the roles in the words of the forms and the report
+    assert "Online-Buchung? [gespalten] (Geschäftsführung / Inhaber/in 5; Mitarbeitende im Kundenservice 2)" in out
     assert "Nach Rolle:" in out and "Wahrnehmungslücke" in out
 
 

@@ -55,3 +55,22 @@ def test_the_check_sees_imports_inside_functions(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from assess.db import repo\n    import sqlmodel\n")
     assert imported(module) == ["assess.db", "sqlmodel"]
+
+
+def test_importing_the_app_does_no_work() -> None:
+    """No password hash, database connection or questionnaire parse at import: create_app() does the wiring."""
+    import subprocess
+    import sys
+
+    code = (
+        "import argon2, yaml, sqlalchemy\n"
+        "calls = []\n"
+        "argon2.PasswordHasher.hash = lambda self, *a, **k: calls.append('argon2')\n"
+        "sqlalchemy.create_engine = lambda *a, **k: calls.append('engine')\n"
+        "yaml.load = lambda *a, **k: calls.append('yaml')\n"
+        "import assess, assess.web, assess.services.accounts, assess.services.reports, assess.web.survey\n"
+        "import assess.web.workspace, assess.web.api, assess.cli\n"
+        "print(calls)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -57,7 +57,7 @@ def _read_answers(path: str, questionnaire_ref: str | None) -> AnswerFile:
 def score(answers: str, questionnaire_ref: str | None, fmt: str, lang: str | None) -> None:
     """Score ANSWERS (JSON) and print scores, flags and the roadmap."""
     from assess.domain.evaluation import evaluate
-    from assess.domain.serialize import evaluation_to_dict
+    from assess.reporting.serialize import evaluation_to_dict
     parsed = _read_answers(answers, questionnaire_ref)
     evaluation = evaluate(parsed.questionnaire, parsed.responses, targets=parsed.targets, consensus=parsed.consensus,
                           settings=parsed.settings)

@@ -1,32 +1,12 @@
-"""The five maturity levels and the mapping between levels and scores."""
+"""The five maturity levels and the mapping between levels and scores (their names: assess.reporting.labels)."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 MIN_LEVEL = 1
 MAX_LEVEL = 5
 LEVELS = tuple(range(MIN_LEVEL, MAX_LEVEL + 1))
-
-
-@dataclass(frozen=True, slots=True)
-class LevelName:
-    level: int
-    en: str
-    de: str
-
-    def text(self, lang: str) -> str:
-        return self.de if lang == "de" else self.en
-
-
-LEVEL_NAMES: dict[int, LevelName] = {
-    1: LevelName(1, "Initial", "Initial"),
-    2: LevelName(2, "Emerging", "Im Aufbau"),
-    3: LevelName(3, "Defined", "Definiert"),
-    4: LevelName(4, "Integrated", "Integriert"),
-    5: LevelName(5, "Leading", "Führend"),
-}
 
 
 def is_level(value: object) -> bool:

@@ -13,10 +13,10 @@ from typing import Any
 
 from assess.domain.answers import Response
 from assess.domain.evaluation import Evaluation
-from assess.domain.explain import level_name
 from assess.domain.levels import LEVELS
 from assess.domain.scoring import DISAGREEMENT_LEVELS
-from assess.domain.serialize import evaluation_to_dict
+from assess.reporting.explain import level_name
+from assess.reporting.serialize import evaluation_to_dict
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,9 @@ ROLES: Mapping[str, str] = {
     "service_staff": N_("Customer service staff"), "it": N_("IT"), "other": N_("Other"),
 }
 NO_ROLE = N_("Respondent")
+LEVEL_NAMES: Mapping[int, str] = {  # the five maturity levels (assess.domain.levels holds their numbers)
+    1: N_("Initial"), 2: N_("Emerging"), 3: N_("Defined"), 4: N_("Integrated"), 5: N_("Leading"),
+}
 
 
 def label(table: Mapping[str, str], code: str | None, lang: str) -> str:
@@ -44,3 +47,8 @@ def label(table: Mapping[str, str], code: str | None, lang: str) -> str:
 def role_label(role: str | None, lang: str) -> str:
     """A role's name, or "Respondent" for none."""
     return label(ROLES, role, lang) if role else translations(lang).gettext(NO_ROLE)
+
+
+def level_name(level: int, lang: str) -> str:
+    """A level's name ("Defined", "Definiert")."""
+    return translations(lang).gettext(LEVEL_NAMES[level])

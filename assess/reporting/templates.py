@@ -18,24 +18,12 @@ from babel import Locale
 from babel.dates import format_date
 from markupsafe import Markup
 
-from assess.domain.levels import LEVEL_NAMES, LEVELS, level_to_score
+from assess.domain.levels import LEVELS, level_to_score
 from assess.reporting.catalogs import translations
-from assess.reporting.labels import role_label
+from assess.reporting.labels import level_name, role_label
+from assess.reporting.numbers import number, percent
 
 REPORTS_DIR = Path(__file__).resolve().parent.parent.parent / "reports"
-
-
-def number(value: float | None, digits: int = 1, lang: str = "en") -> str:
-    """A number with the language's decimal separator; an en dash for no value."""
-    if value is None:
-        return "–"
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "de" else text
-
-
-def percent(value: float | None) -> str:
-    """A share 0..1 as a whole percentage."""
-    return "–" if value is None else f"{value * 100:.0f} %"
 
 
 def long_date(iso: str, lang: str) -> str:
@@ -85,7 +73,7 @@ def report_environment(lang: str) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.filters["num"] = lambda value, digits=1: number(value, digits, lang)
+    env.filters["num"] = lambda value, digits=1: number(value, lang, digits)
     env.filters["pct"] = percent
     env.filters["longdate"] = lambda iso: long_date(iso, lang)
     env.filters["css_string"] = css_string
@@ -94,7 +82,7 @@ def report_environment(lang: str) -> jinja2.Environment:
     env.globals["page_counter"] = page_counter(lang)
     env.globals["language_name"] = language_name
     env.globals["role_label"] = lambda role: role_label(role, lang)
-    env.globals["level_names"] = {level: name.text(lang) for level, name in LEVEL_NAMES.items()}
+    env.globals["level_names"] = {level: level_name(level, lang) for level in LEVELS}
     env.globals["levels"] = LEVELS
     env.globals["level_to_score"] = level_to_score
     return env

@@ -8,6 +8,7 @@ the command line) does to an account goes into the workspace's audit log.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 
@@ -26,8 +27,11 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200  # what the sign-in form accepts
 MAX_NAME_LENGTH = 120
 MAX_TOKEN_NAME_LENGTH = 120
-# A valid hash to verify against when the e-mail is unknown, so timing does not reveal accounts.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+@functools.cache
+def _dummy_hash() -> str:
+    """A valid hash to verify against when the e-mail is unknown, so timing does not reveal accounts (made on the
+    first sign-in, not at import: hashing takes a seventh of a second)."""
+    return _hasher.hash("not-a-real-password")
 
 
 class AccountError(ValueError):
@@ -123,7 +127,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with these credentials, or None (same work either way)."""
     user = user_by_email(session, email)
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:

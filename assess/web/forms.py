@@ -17,9 +17,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from assess.domain.answers import DONT_KNOW, MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, NOT_APPLICABLE, ROLES
-from assess.domain.levels import LEVEL_NAMES, LEVELS
+from assess.domain.levels import LEVELS
 from assess.domain.questionnaire import Dimension, Question, Questionnaire, QuestionnaireRef
 from assess.reporting import labels
+from assess.reporting.templates import language_name
 from assess.services.assessments import INDUSTRIES, SIZES
 from assess.web.inputs import StorableText
 
@@ -27,7 +28,17 @@ from assess.web.inputs import StorableText
 INDUSTRY_LABELS = {code: _l(message) for code, message in labels.INDUSTRIES.items()}
 SIZE_LABELS = {code: _l(message) for code, message in labels.SIZES.items()}
 ROLE_LABELS = {code: _l(message) for code, message in labels.ROLES.items()}
-LANGUAGE_LABELS = {"de": "Deutsch", "en": "English"}
+
+
+class LanguageField(SelectField):
+    """A choice of the app's languages (config LANGUAGES), each named in itself: a new catalog adds one."""
+
+    def __init__(self, label: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, choices=_language_choices, **kwargs)
+
+
+def _language_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, language_name(code)) for code in current_app.config["LANGUAGES"]]
 
 
 class StartForm(FlaskForm):
@@ -35,7 +46,7 @@ class StartForm(FlaskForm):
     industry = SelectField(_l("Industry"), choices=[SelectChoice(k, INDUSTRY_LABELS[k]) for k in INDUSTRIES])
     size = SelectField(_l("Size"), choices=[SelectChoice(k, SIZE_LABELS[k]) for k in SIZES])
     role = SelectField(_l("Your role"), choices=[SelectChoice(k, ROLE_LABELS[k]) for k in ROLES])
-    language = SelectField(_l("Language"), choices=[SelectChoice(k, v) for k, v in LANGUAGE_LABELS.items()])
+    language = LanguageField(_l("Language"))
 
 
 def state_digest(value: str | None, comment: str, reason: str) -> str:
@@ -64,7 +75,7 @@ class TextLength:
 def level_choices(question: Question, lang: str) -> list[SelectChoice]:
     """The five anchored levels, "don't know" and (where allowed) "not applicable"."""
     choices = [
-        SelectChoice(str(level), f"{level} · {LEVEL_NAMES[level].text(lang)}: {question.level_text(level, lang)}")
+        SelectChoice(str(level), f"{level} · {labels.level_name(level, lang)}: {question.level_text(level, lang)}")
         for level in LEVELS
     ]
     choices.append(SelectChoice(DONT_KNOW, str(_l("Don't know"))))

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from assess.domain.levels import LEVELS
 from assess.reporting.labels import role_label
+from assess.reporting.numbers import number, percent
 
 bp = Blueprint("i18n", __name__)
 
@@ -48,6 +49,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals["role_label"] = lambda role: role_label(role, current_language())  # as in the report
     app.jinja_env.globals["levels"] = LEVELS
+    app.jinja_env.globals["format_number"] = lambda value, digits=1: number(value, current_language(), digits)
+    app.jinja_env.globals["format_percent"] = percent
 
     @app.context_processor
     def _languages() -> dict[str, object]:

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from assess.db.models import AuditEntry
-from assess.domain.serialize import evaluation_to_dict
+from assess.reporting.serialize import evaluation_to_dict
 from assess.services import aggregate, clients
 from tests.api.conftest import Api
 from tests.web.workspace_data import Seeded

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from assess.catalog import load_questionnaire
 from assess.domain.answers import Answer, Response
 from assess.domain.evaluation import Evaluation, evaluate
-from assess.domain.explain import explain_reason
 from assess.domain.questionnaire import Questionnaire
 from assess.domain.roadmap import PlanSettings
 from assess.domain.selection import inherited_priorities, own_questions
+from assess.reporting.explain import explain_reason
 from tests.conftest import FIXTURES
 
 ENGINE = load_questionnaire(FIXTURES / "engine" / "engine.yaml")
@@ -344,7 +344,7 @@ def test_a_dimension_trigger_gates_the_weak_questions_not_the_average() -> None:
 
 
 def test_the_text_report_names_running_measures_by_title() -> None:
-    from assess.domain.serialize import evaluation_to_dict
+    from assess.reporting.serialize import evaluation_to_dict
     from assess.reporting.text import render_text
 
     ev = run({"c.chat": 1, "d.basis": 1, "p.handover": 1, "d.master": 1}, plan=PlanSettings(capacity=2))
@@ -359,7 +359,7 @@ import json, random, sys
 sys.path.insert(0, sys.argv[1])
 from tests.domain.test_roadmap import QUESTIONS, run
 from assess.domain.roadmap import PlanSettings
-from assess.domain.serialize import evaluation_to_dict
+from assess.reporting.serialize import evaluation_to_dict
 rng = random.Random(7)
 cases = [({"s.sponsor": 1, "c.chat": 1, "d.basis": 1, "p.handover": 1}, 1)]
 cases += [({q: rng.choice([1, 2, 3, 4, 5]) for q in QUESTIONS}, rng.randint(1, 3)) for _ in range(80)]

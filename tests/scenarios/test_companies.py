@@ -518,7 +518,7 @@ import json, sys
 from pathlib import Path
 from assess.catalog import Catalog
 from assess.domain.evaluation import evaluate
-from assess.domain.serialize import evaluation_to_dict
+from assess.reporting.serialize import evaluation_to_dict
 from assess.services.answer_files import read_answer_file
 catalog = Catalog()
 out = {}

@@ -6,7 +6,7 @@ from flask import jsonify
 from werkzeug.wrappers import Response
 
 from assess.domain.questionnaire import Questionnaire
-from assess.domain.serialize import evaluation_to_dict
+from assess.reporting.serialize import evaluation_to_dict
 from assess.services import aggregate, questionnaires, reports
 from assess.services.audit import record
 from assess.web.api.assessments import assessment_or_404

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from assess.domain.answers import ROLES
 from assess.services.assessments import INDUSTRIES, SIZES
-from assess.web.forms import INDUSTRY_LABELS, LANGUAGE_LABELS, ROLE_LABELS, SIZE_LABELS
+from assess.web.forms import INDUSTRY_LABELS, ROLE_LABELS, SIZE_LABELS, LanguageField
 from assess.web.inputs import StorableText
 
 
@@ -31,4 +31,4 @@ class AssessmentForm(FlaskForm):
 class InviteForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(k, ROLE_LABELS[k]) for k in ROLES])
     name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=120), StorableText()])
-    language = SelectField(_l("Language"), choices=[SelectChoice(k, v) for k, v in LANGUAGE_LABELS.items()])
+    language = LanguageField(_l("Language"))

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 
 from assess.domain.answers import MAX_COMMENT_LENGTH
 from assess.domain.levels import parse_level
-from assess.domain.serialize import evaluation_to_dict
 from assess.domain.text import is_storable, without_unstorable
+from assess.reporting.serialize import evaluation_to_dict
 from assess.services import aggregate, exports, questionnaires, reports
 from assess.services.audit import record
 from assess.web.auth import consultant

@@ -15,13 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 from assess.domain.evaluation import Evaluation
-from assess.domain.explain import explain_gate_condition, explain_reason, level_name
 from assess.domain.perception import FRONT_LINE_ROLES, MANAGEMENT_ROLES
 from assess.domain.questionnaire import Text
 from assess.domain.roadmap import Gate, GateCondition, Phase, PlannedMeasure
 from assess.domain.rules import Flag
 from assess.domain.scoring import DimensionResult, QuestionResult
 from assess.domain.stats import Stats
+from assess.reporting.explain import explain_gate_condition, explain_reason, level_name
 
 RESULT_FORMAT = 2
 
