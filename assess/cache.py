@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
@@ -191,6 +191,40 @@ class RedisCache:
 
     def _generation_key(self, tag: str) -> str:
         return f"{self._prefix}gen:{tag}"
+
+
+class LocalMemo:
+    """A small thread-safe LRU of Python objects in this process, for results derived from stored data.
+
+    Keys must name every input of the value (e.g. an assessment's data version), so an entry never goes
+    stale; it lives on a per-app object (the catalog), never in a module global.
+    """
+
+    def __init__(self, max_items: int = 128) -> None:
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._max = max_items
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any | None:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def set(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._max:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 _shared: Cache | None = None

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from assess.cache import LocalMemo
 from assess.catalog.build import build_questionnaire
 from assess.catalog.checks import semantic_problems
 from assess.catalog.schema import QuestionnaireSpec
@@ -92,6 +93,9 @@ class Catalog:
         self._lock = threading.Lock()
         self._parsed: dict[tuple[int, str], Questionnaire] = {}
         self._parsed_lock = threading.Lock()
+        # Results derived from these questionnaires and stored answers (assess.services.aggregate), keyed by
+        # every input including the assessment's data version: computed once per change, shared by page, PDF, API.
+        self.results = LocalMemo()
 
     def parsed(self, workspace_id: int, text: str, file: str) -> Questionnaire:
         """A workspace's own questionnaire from its stored text, parsed once per (workspace, content)."""

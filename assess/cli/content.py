@@ -97,7 +97,7 @@ def report(answers: str, output: str, questionnaire_ref: str | None, lang: str |
 
     evaluation = evaluate(parsed.questionnaire, parsed.responses, targets=parsed.targets, consensus=parsed.consensus,
                           settings=parsed.settings)
-    context = build_report_context(evaluation, parsed.responses, lang=lang or parsed.questionnaire.languages[0],
+    context = build_report_context(evaluation, parsed.responses, lang=parsed.questionnaire.language(lang),
                                    meta=ReportMeta(organisation=parsed.organisation, title=title))
     try:
         Path(output).write_bytes(render_pdf(context, one_off=True))
@@ -133,7 +133,7 @@ def questionnaire_show(ref: str, fmt: str, lang: str | None) -> None:
     if fmt == "json":
         click.echo(json.dumps(questionnaire_to_dict(loaded), ensure_ascii=False, indent=2))
     else:
-        click.echo(questionnaire_to_text(loaded, lang or loaded.languages[0]), nl=False)
+        click.echo(questionnaire_to_text(loaded, loaded.language(lang)), nl=False)
 
 
 @questionnaire.command("import")

@@ -107,6 +107,9 @@ class Assessment(SQLModel, table=True):
     focus: int | None = Field(default=None)
     deadline: dt.date | None = None
     previous_id: int | None = Field(default=None, foreign_key="assessment.id")  # the assessment this follows up
+    # Changes (to a random value) with every write to what its result is computed from: answers, respondents,
+    # consensus. Derived results are kept under it (assess.services.aggregate); a rolled-back value is never reused.
+    data_version: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: dt.datetime = Field(default_factory=utcnow)
 

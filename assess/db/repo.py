@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
@@ -22,6 +23,29 @@ def token_hash(token: str) -> str:
 def add(session: Session, row: Organisation | Assessment | Respondent) -> None:
     session.add(row)
     session.flush()
+    if isinstance(row, Respondent):
+        data_changed(session, [row.assessment_id])
+
+
+def data_changed(session: Session, assessment_ids: Iterable[int]) -> None:
+    """Mark what the assessments' results are computed from as changed (answers, respondents, consensus).
+
+    A new random value, not a counter: a value written in a transaction that rolls back is never reused,
+    so a result derived inside that transaction can never be mistaken for a later state's.
+    """
+    ids = sorted(set(assessment_ids))
+    if ids:
+        _new_data_version(session, col(Assessment.id).in_(ids))
+
+
+def _new_data_version(session: Session, where: Any) -> None:
+    session.execute(update(Assessment).where(where).values(data_version=secrets.token_hex(16))
+                    .execution_options(synchronize_session=False))
+
+
+def data_version(session: Session, assessment_id: int) -> str | None:
+    """The assessment's data version as stored now (None: no such assessment)."""
+    return session.execute(sa_select(col(Assessment.data_version)).where(col(Assessment.id) == assessment_id)).scalar()
 
 
 # Built once: constructing a statement costs more than running it on the pages' hot path.
@@ -102,5 +126,7 @@ def upsert_answers(session: Session, respondent_id: int, items: Iterable[tuple[s
     if not rows:
         return 0
     session.execute(_upsert_statement(session.get_bind().dialect.name), rows)
+    _new_data_version(session, col(Assessment.id) == sa_select(col(Respondent.assessment_id))
+                      .where(col(Respondent.id) == respondent_id).scalar_subquery())
     session.flush()
     return len(rows)

@@ -207,6 +207,10 @@ class Questionnaire:
     def ref(self) -> QuestionnaireRef:
         return QuestionnaireRef(self.workspace_id, self.id, self.version, self.digest)
 
+    def language(self, asked: str | None) -> str:
+        """`asked` if the questionnaire has texts in it, else its first language (the one fallback rule)."""
+        return asked if asked in self.languages else self.languages[0]
+
     def questions(self) -> Iterator[Question]:
         """Iterate over all questions in questionnaire order."""
         for dimension in self.dimensions:

@@ -14,9 +14,10 @@ from typing import Any
 from assess.domain.answers import Response
 from assess.domain.evaluation import Evaluation
 from assess.domain.levels import LEVELS
+from assess.domain.questionnaire import Question
 from assess.domain.scoring import DISAGREEMENT_LEVELS
 from assess.reporting.explain import level_name
-from assess.reporting.serialize import evaluation_to_dict
+from assess.reporting.serialize import evaluation_to_dict, question_to_dict
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,26 +51,37 @@ def _distribution(responses: Sequence[Response], question_id: str) -> dict[str, 
 
 def _question_details(ev: Evaluation, responses: Sequence[Response], result: dict[str, Any], lang: str) -> dict[str, Any]:
     by_id = {q["id"]: q for q in result["questions"]}
-    details = {}
-    for position, question in enumerate(ev.questionnaire.questions(), start=1):
-        data = dict(by_id[question.id])
-        data["position"] = position
-        level = data["level"]
-        single = responses[0].answers.get(question.id) if len(responses) == 1 else None
-        data["help"] = question.help.get(lang) if question.help else ""
-        data["level_texts"] = [question.level_text(level, lang) for level in LEVELS]
-        data["chosen_text"] = data["level_texts"][round(level) - 1] if level is not None else ""
-        data["answer"] = None if single is None else str(single.value)
-        data["distribution"] = _distribution(responses, question.id)
-        data["comments"] = [
-            {"role": r.role or "", "name": r.name or "", "text": a.comment}
-            for r in responses if (a := r.answers.get(question.id)) is not None and a.comment.strip()
-        ]
-        data["na_reasons"] = [
-            a.reason for r in responses if (a := r.answers.get(question.id)) is not None and a.is_na and a.reason
-        ]
-        details[question.id] = data
-    return details
+    return {question.id: _question_detail(question, position, by_id[question.id], responses, lang)
+            for position, question in enumerate(ev.questionnaire.questions(), start=1)}
+
+
+def _question_detail(question: Question, position: int, serialised: dict[str, Any], responses: Sequence[Response],
+                     lang: str) -> dict[str, Any]:
+    data = dict(serialised)
+    data["position"] = position
+    level = data["level"]
+    single = responses[0].answers.get(question.id) if len(responses) == 1 else None
+    data["help"] = question.help.get(lang) if question.help else ""
+    data["level_texts"] = [question.level_text(level, lang) for level in LEVELS]
+    data["chosen_text"] = data["level_texts"][round(level) - 1] if level is not None else ""
+    data["answer"] = None if single is None else str(single.value)
+    data["distribution"] = _distribution(responses, question.id)
+    data["comments"] = [
+        {"role": r.role or "", "name": r.name or "", "text": a.comment}
+        for r in responses if (a := r.answers.get(question.id)) is not None and a.comment.strip()
+    ]
+    data["na_reasons"] = [
+        a.reason for r in responses if (a := r.answers.get(question.id)) is not None and a.is_na and a.reason
+    ]
+    return data
+
+
+def question_context(ev: Evaluation, responses: Sequence[Response], question_id: str, lang: str) -> dict[str, Any]:
+    """What the report shows of one question (the workshop's page), without building the whole report."""
+    lang = ev.questionnaire.language(lang)
+    position = next(i for i, q in enumerate(ev.questionnaire.questions(), start=1) if q.id == question_id)
+    serialised = question_to_dict(ev, ev.card.questions[question_id], lang)
+    return _question_detail(ev.questionnaire.question(question_id), position, serialised, responses, lang)
 
 
 def _all_measures(roadmap: dict[str, Any]) -> list[dict[str, Any]]:

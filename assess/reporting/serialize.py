@@ -72,7 +72,8 @@ def _dimension(ev: Evaluation, d: DimensionResult, lang: str) -> dict[str, Any]:
     }
 
 
-def _question(ev: Evaluation, r: QuestionResult, lang: str) -> dict[str, Any]:
+def question_to_dict(ev: Evaluation, r: QuestionResult, lang: str) -> dict[str, Any]:
+    """One question's entry of the result JSON."""
     return {
         "id": r.question_id,
         "dimension": r.dimension_id,
@@ -180,7 +181,7 @@ def _respondents(ev: Evaluation, lang: str) -> dict[str, Any]:
 def evaluation_to_dict(ev: Evaluation, lang: str | None = None) -> dict[str, Any]:
     """Render `ev` as the documented result JSON, texts in `lang`."""
     q, card = ev.questionnaire, ev.card
-    lang = lang if lang in q.languages else q.languages[0]
+    lang = q.language(lang)
     overall = card.overall
     return {
         "format": RESULT_FORMAT,
@@ -194,7 +195,7 @@ def evaluation_to_dict(ev: Evaluation, lang: str | None = None) -> dict[str, Any
             "na_share": _r(overall.na_share, 3), "excluded_dimensions": list(overall.excluded),
         },
         "dimensions": [_dimension(ev, d, lang) for d in card.dimensions],
-        "questions": [_question(ev, r, lang) for r in card.questions.values()],
+        "questions": [question_to_dict(ev, r, lang) for r in card.questions.values()],
         "disagreements": [r.question_id for r in card.disagreements],
         "flags": [_flag(f, lang) for f in ev.flags],
         **_respondents(ev, lang),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -72,6 +73,7 @@ def record_consensus(session: Session, catalog: Catalog, assessment: Assessment,
         row.level, row.note, row.decided_by, row.updated_at = level, note.strip()[:2000], user_id, utcnow()
         session.add(row)
         session.flush()
+    repo.data_changed(session, [assessment_id])
     peers.refresh(session, catalog, assessment_id)
 
 
@@ -85,18 +87,39 @@ class AssessmentResult:
 
 def evaluate_assessment(session: Session, catalog: Catalog, assessment: Assessment, *,
                         with_consensus: bool = True) -> AssessmentResult:
-    """The aggregate of all respondents (consensus levels take precedence), and the previous run."""
+    """The aggregate of all respondents (consensus levels take precedence), and the previous run's.
+
+    Each is computed once per change of its inputs and then reused by the result page, the PDF, the API
+    and the workshop (see `_evaluated`); a follow-up evaluates its previous run, not the whole chain.
+    """
+    evaluation, found = _evaluated(session, catalog, assessment, with_consensus)
+    previous_row = session.get(Assessment, assessment.previous_id) if assessment.previous_id else None
+    previous = _evaluated(session, catalog, previous_row, True)[0] if previous_row is not None else None
+    return AssessmentResult(evaluation, list(found), previous, previous_row)
+
+
+def _evaluated(session: Session, catalog: Catalog, assessment: Assessment,
+               with_consensus: bool) -> tuple[Evaluation, tuple[Response, ...]]:
+    """The evaluation of one assessment, from the app's memo when none of its inputs changed.
+
+    The key names every input: the assessment (id and creation time, so a reused id is another key), its
+    data version as stored now (read before the data, and changed by every write of answers, respondents
+    or consensus), its targets and plan settings and its questionnaire's full reference.
+    """
     assert assessment.id is not None
     questionnaire = questionnaires.for_assessment(session, catalog, assessment)
-    _, found = responses(session, assessment.id)
-    agreed = {q: c.level for q, c in consensus_of(session, assessment.id).items()} if with_consensus else {}
-    evaluation = evaluate(questionnaire, found, targets=assessment.targets, consensus=agreed,
-                          settings=PlanSettings.of(assessment.capacity, assessment.focus))
-    previous_row = session.get(Assessment, assessment.previous_id) if assessment.previous_id else None
-    previous = None
-    if previous_row is not None:
-        previous = evaluate_assessment(session, catalog, previous_row).evaluation
-    return AssessmentResult(evaluation, found, previous, previous_row)
+    version = repo.data_version(session, assessment.id)
+    key = ("assessment-evaluation", assessment.id, assessment.created_at.isoformat(), version, with_consensus,
+           json.dumps(assessment.targets, sort_keys=True), assessment.capacity, assessment.focus, questionnaire.ref)
+    found: tuple[Evaluation, tuple[Response, ...]] | None = catalog.results.get(key)
+    if found is None:
+        _, responses_found = responses(session, assessment.id)
+        agreed = {q: c.level for q, c in consensus_of(session, assessment.id).items()} if with_consensus else {}
+        evaluation = evaluate(questionnaire, responses_found, targets=assessment.targets, consensus=agreed,
+                              settings=PlanSettings.of(assessment.capacity, assessment.focus))
+        found = (evaluation, tuple(responses_found))
+        catalog.results.set(key, found)
+    return found
 
 
 def follow_ups(session: Session, assessment_id: int) -> Sequence[Assessment]:

@@ -123,6 +123,7 @@ def finish(session: Session, catalog: Catalog, respondent: Respondent) -> None:
         respondent.finished_at = utcnow()
         session.add(respondent)
         session.flush()
+        repo.data_changed(session, [respondent.assessment_id])
         peers.refresh(session, catalog, respondent.assessment_id)
 
 

@@ -132,8 +132,7 @@ def invite(session: Session, assessment_row: Assessment, *, role: str, name: str
     token = secrets.token_urlsafe(24)
     respondent = Respondent(assessment_id=assessment_row.id, token_hash=repo.token_hash(token), role=role,
                             name=name.strip()[:120] or None, language=language)
-    session.add(respondent)
-    session.flush()
+    repo.add(session, respondent)
     return Invitation(respondent, token)
 
 
@@ -156,6 +155,7 @@ def revoke(session: Session, row: Respondent) -> None:
     row.token_hash = repo.token_hash(secrets.token_urlsafe(32))  # nobody knows this one
     session.add(row)
     session.flush()
+    repo.data_changed(session, [row.assessment_id])
 
 
 def reissue(session: Session, row: Respondent) -> str:
@@ -165,4 +165,5 @@ def reissue(session: Session, row: Respondent) -> str:
     row.revoked_at = None
     session.add(row)
     session.flush()
+    repo.data_changed(session, [row.assessment_id])
     return token

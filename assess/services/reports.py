@@ -13,7 +13,7 @@ from sqlmodel import Session
 from assess.cache import assessment_tag, shared_cache
 from assess.catalog import Catalog
 from assess.db.models import Assessment, Organisation
-from assess.reporting.context import ReportMeta, build_report_context
+from assess.reporting.context import ReportMeta, build_report_context, question_context
 from assess.reporting.labels import INDUSTRIES, SIZES, label, role_label
 from assess.services import aggregate, peers
 from assess.services import assessments as svc
@@ -63,3 +63,13 @@ def assessment_report(session: Session, catalog: Catalog, assessment: Assessment
     context["assessment_id"] = assessment.id
     context["cache_generations"] = list(generations)
     return context
+
+
+def workshop_question(session: Session, catalog: Catalog, assessment: Assessment, question_id: str,
+                      lang: str) -> dict[str, Any]:
+    """What the workshop shows of one question: its levels, distribution, statistics and comments.
+
+    From the assessment's evaluation (computed once per change), without peers or the rest of the report.
+    """
+    result = aggregate.evaluate_assessment(session, catalog, assessment)
+    return question_context(result.evaluation, result.responses, question_id, lang)

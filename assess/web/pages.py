@@ -16,9 +16,9 @@ from assess.domain.questionnaire import Dimension, Questionnaire, QuestionnaireR
 from assess.domain.text import is_storable, without_unstorable
 from assess.services import assessments as svc
 from assess.services.records import Respondent, Session, StoredAnswer
-from assess.web.forms import allowed_keys, choice_markup, field_names, page_form_class, state_digest
 from assess.web.frames import FrameCache, Placeholders
 from assess.web.i18n import current_language
+from assess.web.page_forms import allowed_keys, choice_markup, field_names, page_form_class, state_digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ def load_page(session: Session, catalog: Catalog, token: str, number: int, lang:
     questionnaire = svc.questionnaire_of(session, catalog, assessment)
     if not 1 <= number <= len(questionnaire.dimensions):
         abort(404)
-    lang = lang if lang in questionnaire.languages else questionnaire.languages[0]
+    lang = questionnaire.language(lang)
     saved = svc.saved_answers(session, respondent)
     page = Page(respondent, questionnaire, questionnaire.dimensions[number - 1], number, token, lang, saved)
     for question in page.dimension.questions:
@@ -253,7 +253,7 @@ def render_outage(catalog: Catalog, token: str, number: int, lang: str) -> str:
     if questionnaire is None or not 1 <= number <= len(questionnaire.dimensions):
         fields = [(k, v) for k, values in request.form.lists() for v in values if k not in ("csrf_token", "nav")]
         return render_template("survey/page_unavailable_plain.html", fields=fields, nav=request.form.get("nav", "next"))
-    lang = lang if lang in questionnaire.languages else questionnaire.languages[0]
+    lang = questionnaire.language(lang)
     page = Page(None, questionnaire, questionnaire.dimensions[number - 1], number, token, lang, saved={})
     _show_sent(page)
     return render_template("survey/page_unavailable.html", v=_values(page), **_static_context(page))

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from assess.cache import assessment_tag, shared_cache
 from assess.catalog import Catalog
+from assess.db import repo
 from assess.db.models import AnswerRow, Assessment, AssessmentScore, Consensus, Organisation, Respondent
 from assess.db.session import after_commit, checkpoint
 from assess.services import peers
@@ -51,9 +52,11 @@ def delete_respondents(session: Session, ids: Collection[int], *, copies: bool =
     `copies`: also delete the cached reports of their assessments (the caller does when it deletes those).
     """
     counts: Counter[str] = Counter()
-    if ids and copies:
-        assessments = session.exec(select(Respondent.assessment_id).where(col(Respondent.id).in_(list(ids)))).all()
+    assessments = session.exec(select(Respondent.assessment_id).where(col(Respondent.id).in_(list(ids)))).all() \
+        if ids else []
+    if assessments and copies:
         forget_artefacts(session, set(assessments))
+    repo.data_changed(session, assessments)
     counts["answer"] += _delete(session, AnswerRow, col(AnswerRow.respondent_id), ids)
     counts["respondent"] += _delete(session, Respondent, col(Respondent.id), ids)
     _forget(session)

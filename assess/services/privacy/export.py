@@ -27,7 +27,7 @@ def respondent_export(session: Session, catalog: Catalog, respondent: Respondent
     assert assessment is not None
     organisation = session.get(Organisation, assessment.organisation_id)
     questionnaire = questionnaires.for_assessment(session, catalog, assessment)
-    lang = respondent.language if respondent.language in questionnaire.languages else questionnaire.languages[0]
+    lang = questionnaire.language(respondent.language)
     rows = {row.question_id: row for row in session.exec(
         select(AnswerRow).where(AnswerRow.respondent_id == respondent.id).order_by(col(AnswerRow.id)))}
     answers = []

@@ -65,9 +65,8 @@ def workshop(assessment_id: int, number: int) -> str | Response | tuple[str, int
             if target > len(questions):
                 return redirect(url_for("ws.results", assessment_id=assessment_id))
             return redirect(url_for("ws.workshop", assessment_id=assessment_id, number=max(1, target)))
-    lang = current_language() if current_language() in questionnaire.languages else questionnaire.languages[0]
-    context = assessment_context(assessment_id, lang)
-    detail = next(q for d in context["dimensions"] for q in d["question_details"] if q["id"] == question.id)  # type: ignore[attr-defined]
+    lang = questionnaire.language(current_language())
+    detail = reports.workshop_question(db(), catalog(), row, question.id, lang)
     html = render_template("workspace/workshop.html", org=org, assessment=row, number=number, total=len(questions),
                            question=detail, dimension=questionnaire.dimension(question.dimension_id).title.get(lang),
                            agreed=agreed, shown_level=shown_level, note=shown_note, error=error)
@@ -85,7 +84,7 @@ def export(assessment_id: int, fmt: str) -> Response:
         abort(404)
     row, org = assessment_or_404(assessment_id)
     questionnaire = questionnaires.for_assessment(db(), catalog(), row)
-    lang = current_language() if current_language() in questionnaire.languages else questionnaire.languages[0]
+    lang = questionnaire.language(current_language())
     record(db(), consultant(), "export_" + fmt, "assessment", assessment_id)
     if fmt == "json":
         result = aggregate.evaluate_assessment(db(), catalog(), row)
