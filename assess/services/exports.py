@@ -1,15 +1,31 @@
-"""Exports of one assessment: CSV and XLSX (a row per respondent and question) and the result JSON."""
+"""Exports of one assessment, one registry entry per format: CSV and XLSX (a row per respondent and
+question), the result JSON and the board report as PDF.
+
+A new format is one function decorated with `@export_format(...)`: the workspace's buttons, its
+download route and the API's list of formats all read `FORMATS`.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from sqlmodel import Session
+
+from assess.catalog import Catalog
 from assess.db.models import Assessment, Organisation, Respondent
 from assess.domain.answers import Response
 from assess.domain.questionnaire import Questionnaire
+from assess.reporting.catalogs import translations
+from assess.reporting.labels import N_
+from assess.reporting.serialize import evaluation_to_dict
+from assess.services import aggregate, questionnaires, reports
 
 COLUMNS = (
     "organisation", "assessment_id", "questionnaire", "version", "respondent_id", "role", "respondent_name",
@@ -68,3 +84,110 @@ def to_xlsx(rows: Iterator[list[Any]], sheet_title: str = "Answers") -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """What an export is made of: one assessment of the viewer's workspace (the caller checked that)."""
+
+    session: Session
+    catalog: Catalog
+    assessment: Assessment
+    organisation: Organisation
+    lang: str  # a language of the assessment's questionnaire
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFormat:
+    name: str  # in the download's URL (export.<name>) and in the audit entry (export_<name>)
+    label: str  # the button's words (a msgid, translated where it is shown)
+    mimetype: str
+    file_name: Callable[[Source], str]
+    build: Callable[[Source], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    body: bytes
+    mimetype: str
+    file_name: str
+
+
+FORMATS: dict[str, ExportFormat] = {}
+
+
+def export_format(name: str, label: str, mimetype: str,
+                  file_name: Callable[[Source], str]) -> Callable[[Callable[[Source], bytes]], Callable[[Source], bytes]]:
+    """Register `build` as the export `name` (one entry per format)."""
+    def register(build: Callable[[Source], bytes]) -> Callable[[Source], bytes]:
+        if name in FORMATS:
+            raise ValueError(f"export format {name!r} is registered twice")
+        FORMATS[name] = ExportFormat(name, label, mimetype, file_name, build)
+        return build
+    return register
+
+
+def export(session: Session, catalog: Catalog, assessment: Assessment, organisation: Organisation, name: str,
+           asked_lang: str | None) -> Exported | None:
+    """The assessment exported as `name` (None: no such format), texts in `asked_lang` where the questionnaire
+    has them."""
+    found = FORMATS.get(name)
+    if found is None:
+        return None
+    lang = questionnaires.for_assessment(session, catalog, assessment).language(asked_lang)
+    source = Source(session, catalog, assessment, organisation, lang)
+    return Exported(found.build(source), found.mimetype, found.file_name(source))
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """ASCII letters, digits and dashes only: safe in any header and any file system."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit]
+
+
+def report_file_name(organisation: str, date: str) -> str:
+    """A board report's file name, e.g. report-autohaus-muller-2026-11-23.pdf."""
+    name = slug(organisation)
+    return f"report-{name + '-' if name else ''}{date}.pdf"
+
+
+def _data_file_name(suffix: str) -> Callable[[Source], str]:
+    def name(source: Source) -> str:
+        return f"{slug(source.organisation.name) or 'assessment'}-{source.assessment.id}-{suffix}"
+    return name
+
+
+def _answer_rows(source: Source) -> Iterator[list[Any]]:
+    assert source.assessment.id is not None
+    questionnaire = questionnaires.for_assessment(source.session, source.catalog, source.assessment)
+    respondents, found = aggregate.responses(source.session, source.assessment.id)
+    return answer_rows(questionnaire, source.organisation, source.assessment, respondents, found, source.lang)
+
+
+@export_format("csv", N_("Answers (CSV)"), "text/csv", _data_file_name("answers.csv"))  # Flask adds the charset
+def _csv(source: Source) -> bytes:
+    return to_csv(_answer_rows(source))
+
+
+@export_format("xlsx", N_("Answers (Excel)"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               _data_file_name("answers.xlsx"))
+def _xlsx(source: Source) -> bytes:
+    return to_xlsx(_answer_rows(source), translations(source.lang).gettext("Answers"))
+
+
+@export_format("json", N_("Result (JSON)"), "application/json", _data_file_name("result.json"))
+def _json(source: Source) -> bytes:
+    result = aggregate.evaluate_assessment(source.session, source.catalog, source.assessment)
+    return json.dumps(evaluation_to_dict(result.evaluation, source.lang), ensure_ascii=False, indent=2).encode()
+
+
+def _report_file_name(source: Source) -> str:
+    return report_file_name(source.organisation.name, source.assessment.created_at.date().isoformat())
+
+
+@export_format("pdf", N_("Board report (PDF)"), "application/pdf", _report_file_name)
+def _pdf(source: Source) -> bytes:
+    from assess.reporting.pdf import render_pdf  # WeasyPrint and kaleido load on the first report
+
+    return render_pdf(reports.assessment_report(source.session, source.catalog, source.assessment,
+                                                source.organisation, source.lang))

@@ -1,27 +1,28 @@
-"""The board report as a PDF download (its data comes from `assess.services.reports`)."""
+"""Downloads: an export as an attachment, and one respondent's board report as PDF (data from
+`assess.services.reports`, formats from `assess.services.exports`)."""
 
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, current_app, send_file
 from werkzeug.wrappers import Response
 
+from assess.services.exports import Exported, report_file_name
 from assess.web.i18n import current_language
 from assess.web.results import respondent_context
 
 bp = Blueprint("reports", __name__)
 
 
-def download_name(organisation: str, date: str) -> str:
-    """A file name like report-autohaus-muller-2026-11-23.pdf (ASCII, safe in any header)."""
-    ascii_name = unicodedata.normalize("NFKD", organisation).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60]
-    return f"report-{slug + '-' if slug else ''}{date}.pdf"
+def attachment(exported: Exported) -> Response:
+    """An export as a download that no cache keeps (it shows client data)."""
+    response = send_file(io.BytesIO(exported.body), mimetype=exported.mimetype, as_attachment=True,
+                         download_name=exported.file_name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def pdf_download(context: Mapping[str, Any]) -> Response:
@@ -31,10 +32,7 @@ def pdf_download(context: Mapping[str, Any]) -> Response:
     pdf = render_pdf(dict(context))
     meta = context["meta"]
     current_app.logger.info("board report rendered: %d bytes", len(pdf))
-    response = send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                         download_name=download_name(meta["organisation"], meta["date"]), max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(Exported(pdf, "application/pdf", report_file_name(meta["organisation"], meta["date"])))
 
 
 @bp.get("/r/<token>/report.pdf")

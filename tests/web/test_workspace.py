@@ -7,6 +7,7 @@ import io
 import json
 from itertools import pairwise
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
@@ -93,6 +94,38 @@ def test_exports_have_one_row_per_respondent_and_question(app: Flask, client: Fl
     workbook = load_workbook(io.BytesIO(client.get(f"/w/assessment/{seeded.assessment_id}/export.xlsx").data))
     sheet = workbook.active
     assert sheet.max_row == 1 + 15 and sheet["J2"].value == "ch.booking"
+
+
+def test_every_registered_export_format_is_offered_and_downloads(app: Flask, client: FlaskClient) -> None:
+    from assess.services import exports
+
+    @exports.export_format("txt", "Plain text", "text/plain", lambda source: f"{source.assessment.id}.txt")
+    def _plain(source: exports.Source) -> bytes:
+        return f"{source.organisation.name} {source.lang}".encode()
+
+    try:
+        _download_every_format(app, client)
+    finally:
+        del exports.FORMATS["txt"]  # a new format is one entry: it is offered and downloads like the others
+
+
+def _download_every_format(app: Flask, client: FlaskClient) -> None:
+    from assess.services import exports
+
+    seeded = seed_workspace(app, "Alpha")
+    login(client, seeded.email)
+    page = client.get(f"/w/assessment/{seeded.assessment_id}").get_data(as_text=True)
+    for name, entry in exports.FORMATS.items():
+        url = f"/w/assessment/{seeded.assessment_id}/export.{name}"
+        assert f'href="{url}"' in page, name
+        response = client.get(url)
+        assert response.status_code == 200 and response.mimetype == entry.mimetype, name
+        assert response.headers["Cache-Control"] == "private, no-store"
+        assert response.headers["Content-Disposition"].startswith("attachment;") and response.data, name
+    assert client.get(f"/w/assessment/{seeded.assessment_id}/export.txt").data == b"Alpha Kunde GmbH de"
+    assert client.get(f"/w/assessment/{seeded.assessment_id}/export.docm").status_code == 404
+    with pytest.raises(ValueError, match="registered twice"):
+        exports.export_format("csv", "again", "text/csv", lambda source: "x.csv")(bytes)
 
 
 def test_follow_up_shows_the_change(app: Flask, client: FlaskClient) -> None:

@@ -5,22 +5,17 @@ from __future__ import annotations
 from flask import jsonify
 from werkzeug.wrappers import Response
 
-from assess.domain.questionnaire import Questionnaire
 from assess.reporting.serialize import evaluation_to_dict
-from assess.services import aggregate, questionnaires, reports
+from assess.services import aggregate, exports, questionnaires
 from assess.services.audit import record
 from assess.web.api.assessments import assessment_or_404
 from assess.web.api.auth import actor
 from assess.web.api.routing import operation
 from assess.web.api.schemas import LanguageQuery, Result
 from assess.web.database import catalog, db
-from assess.web.reports import pdf_download  # the PDF renders lazily: WeasyPrint loads on first use
+from assess.web.reports import attachment
 
 TAG = "results"
-
-
-def _language(questionnaire: Questionnaire, asked: str | None) -> str:
-    return asked if asked in questionnaire.languages else questionnaire.languages[0]
 
 
 @operation("GET", "/assessments/<int:assessment_id>/result", summary="The aggregate result (consensus included): "
@@ -28,7 +23,7 @@ def _language(questionnaire: Questionnaire, asked: str | None) -> str:
 def result(assessment_id: int, query: LanguageQuery) -> Response:
     row, _org = assessment_or_404(assessment_id)
     evaluated = aggregate.evaluate_assessment(db(), catalog(), row)
-    lang = _language(evaluated.evaluation.questionnaire, query.lang)
+    lang = evaluated.evaluation.questionnaire.language(query.lang)
     record(db(), actor(), "read", "assessment_results", assessment_id)
     response = jsonify(evaluation_to_dict(evaluated.evaluation, lang))
     response.headers["Content-Language"] = lang
@@ -39,8 +34,9 @@ def result(assessment_id: int, query: LanguageQuery) -> Response:
            media_type="application/pdf", query=LanguageQuery)
 def report_pdf(assessment_id: int, query: LanguageQuery) -> Response:
     row, org = assessment_or_404(assessment_id)
-    lang = _language(questionnaires.for_assessment(db(), catalog(), row), query.lang)
-    response = pdf_download(reports.assessment_report(db(), catalog(), row, org, lang))
+    exported = exports.export(db(), catalog(), row, org, "pdf", query.lang)
+    assert exported is not None
     record(db(), actor(), "export_pdf", "assessment", assessment_id)
-    response.headers["Content-Language"] = lang
+    response = attachment(exported)
+    response.headers["Content-Language"] = questionnaires.for_assessment(db(), catalog(), row).language(query.lang)
     return response

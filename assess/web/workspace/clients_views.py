@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from assess.domain.levels import parse_level
 from assess.domain.roadmap import CAPACITY_RANGE, FOCUS_RANGE, PlanSettings
-from assess.services import aggregate, clients, privacy, questionnaires
+from assess.services import aggregate, clients, exports, privacy, questionnaires
 from assess.services.records import Assessment, Organisation
 from assess.web.auth import consultant
 from assess.web.database import catalog, db
@@ -83,7 +83,7 @@ def _assessment_page(assessment_id: int, invite: InviteForm | None = None, statu
         "workspace/assessment.html", assessment=row, org=org, questionnaire=questionnaire, targets=targets,
         plan=PlanSettings.of(row.capacity, row.focus), capacity_range=CAPACITY_RANGE, focus_range=FOCUS_RANGE,
         lang=lang, progress=aggregate.progress(db(), questionnaire, assessment_id), invite=invite or InviteForm(),
-        follow_ups=aggregate.follow_ups(db(), assessment_id),
+        follow_ups=aggregate.follow_ups(db(), assessment_id), export_formats=exports.FORMATS.values(),
     ), status
 
 

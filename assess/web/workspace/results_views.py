@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
-
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -12,13 +9,12 @@ from werkzeug.wrappers import Response
 from assess.domain.answers import MAX_COMMENT_LENGTH
 from assess.domain.levels import parse_level
 from assess.domain.text import is_storable, without_unstorable
-from assess.reporting.serialize import evaluation_to_dict
 from assess.services import aggregate, exports, questionnaires, reports
 from assess.services.audit import record
 from assess.web.auth import consultant
 from assess.web.database import catalog, db
 from assess.web.i18n import current_language
-from assess.web.reports import pdf_download
+from assess.web.reports import attachment
 from assess.web.results import chart_figures
 from assess.web.workspace import assessment_or_404, bp
 
@@ -73,37 +69,17 @@ def workshop(assessment_id: int, number: int) -> str | Response | tuple[str, int
     return (html, 400) if error else html
 
 
-def _filename(name: str, suffix: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")[:60] or "assessment"
-    return f"{slug}-{suffix}"
-
-
 @bp.get("/assessment/<int:assessment_id>/export.<fmt>")
 def export(assessment_id: int, fmt: str) -> Response:
-    if fmt not in ("csv", "xlsx", "json"):
-        abort(404)
+    """Any registered export format (assess.services.exports.FORMATS); 404 for another."""
     row, org = assessment_or_404(assessment_id)
-    questionnaire = questionnaires.for_assessment(db(), catalog(), row)
-    lang = questionnaire.language(current_language())
+    exported = exports.export(db(), catalog(), row, org, fmt, current_language())
+    if exported is None:
+        abort(404)
     record(db(), consultant(), "export_" + fmt, "assessment", assessment_id)
-    if fmt == "json":
-        result = aggregate.evaluate_assessment(db(), catalog(), row)
-        body = json.dumps(evaluation_to_dict(result.evaluation, lang), ensure_ascii=False, indent=2).encode()
-        mimetype = "application/json"
-    else:
-        respondents, found = aggregate.responses(db(), assessment_id)
-        rows = exports.answer_rows(questionnaire, org, row, respondents, found, lang)
-        if fmt == "csv":
-            body, mimetype = exports.to_csv(rows), "text/csv"  # Flask adds the charset
-        else:
-            body = exports.to_xlsx(rows, _("Answers"))
-            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    filename = _filename(f"{org.name}-{row.id}", f"answers.{fmt}" if fmt != "json" else "result.json")
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return attachment(exported)
 
 
 @bp.get("/assessment/<int:assessment_id>/report.pdf")
 def report_pdf(assessment_id: int) -> Response:
-    response = pdf_download(assessment_context(assessment_id, current_language()))
-    record(db(), consultant(), "export_pdf", "assessment", assessment_id)
-    return response
+    return export(assessment_id, "pdf")
