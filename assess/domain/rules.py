@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from assess.domain.questionnaire import Condition, Questionnaire, Rule, RuleKind, Text
@@ -50,26 +51,41 @@ def condition_holds(card: ScoreCard, condition: Condition) -> bool | None:
     return None if level is None else condition.holds(level)
 
 
+def _gap_evidence(card: ScoreCard, rule: Rule) -> tuple[Evidence, ...] | None:
+    """A dimension ahead of another by at least `min_gap` levels."""
+    assert rule.ahead and rule.behind and rule.min_gap is not None
+    ahead, behind = card.dimension_level(rule.ahead), card.dimension_level(rule.behind)
+    if ahead is None or behind is None or ahead - behind < rule.min_gap - 1e-9:
+        return None
+    return (Evidence("dimension", rule.ahead, ahead), Evidence("dimension", rule.behind, behind))
+
+
+def _pattern_evidence(card: ScoreCard, rule: Rule) -> tuple[Evidence, ...] | None:
+    """Every condition holds; the evidence is each condition's subject with its level."""
+    if not all(condition_holds(card, c) for c in rule.conditions):
+        return None
+    items: list[Evidence] = []
+    for c in rule.conditions:
+        if c.subject == "count":
+            items += [Evidence("question", ref, level) for ref, level in counted(card, c)]
+        else:
+            level = subject_level(card, c.subject, c.ref)
+            assert level is not None
+            items.append(Evidence(c.subject, c.ref, level))
+    return tuple(items)
+
+
+# One evidence function per rule kind: a new kind is one entry (and its fields in the questionnaire format).
+EVIDENCE: Mapping[RuleKind, Callable[[ScoreCard, Rule], tuple[Evidence, ...] | None]] = {
+    RuleKind.DIMENSION_GAP: _gap_evidence,
+    RuleKind.PATTERN: _pattern_evidence,
+}
+
+
 def _evaluate(questionnaire: Questionnaire, card: ScoreCard, rule: Rule) -> Flag | None:
-    if rule.kind is RuleKind.DIMENSION_GAP:
-        assert rule.ahead and rule.behind and rule.min_gap is not None
-        ahead, behind = card.dimension_level(rule.ahead), card.dimension_level(rule.behind)
-        if ahead is None or behind is None or ahead - behind < rule.min_gap - 1e-9:
-            return None
-        evidence: tuple[Evidence, ...] = (
-            Evidence("dimension", rule.ahead, ahead), Evidence("dimension", rule.behind, behind))
-    else:
-        if not all(condition_holds(card, c) for c in rule.conditions):
-            return None
-        items: list[Evidence] = []
-        for c in rule.conditions:
-            if c.subject == "count":
-                items += [Evidence("question", ref, level) for ref, level in counted(card, c)]
-            else:
-                level = subject_level(card, c.subject, c.ref)
-                assert level is not None
-                items.append(Evidence(c.subject, c.ref, level))
-        evidence = tuple(items)
+    evidence = EVIDENCE[rule.kind](card, rule)
+    if evidence is None:
+        return None
     dimensions: dict[str, None] = {}
     questions: dict[str, None] = {}
     for item in evidence:
