@@ -197,26 +197,34 @@ class LocalMemo:
     """A small thread-safe LRU of Python objects in this process, for results derived from stored data.
 
     Keys must name every input of the value (e.g. an assessment's data version), so an entry never goes
-    stale; it lives on a per-app object (the catalog), never in a module global.
+    stale; it lives on a per-app object (the catalog), never in a module global. Entries also expire after
+    `max_age` seconds: a deleted respondent's answers do not stay in a worker's memory for longer than that.
     """
 
-    def __init__(self, max_items: int = 128) -> None:
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+    def __init__(self, max_items: int = 128, max_age: float = 600.0) -> None:
+        self._items: OrderedDict[Hashable, tuple[Any, float]] = OrderedDict()  # key -> (value, stored at)
         self._max = max_items
+        self._max_age = max_age
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> Any | None:
         with self._lock:
-            if key not in self._items:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            if time.monotonic() - found[1] > self._max_age:
+                del self._items[key]
                 return None
             self._items.move_to_end(key)
-            return self._items[key]
+            return found[0]
 
     def set(self, key: Hashable, value: Any) -> None:
+        now = time.monotonic()
         with self._lock:
-            self._items[key] = value
+            self._items[key] = (value, now)
             self._items.move_to_end(key)
-            while len(self._items) > self._max:
+            while self._items and (len(self._items) > self._max
+                                   or now - next(iter(self._items.values()))[1] > self._max_age):
                 self._items.popitem(last=False)
 
     def clear(self) -> None:

@@ -1,4 +1,6 @@
-"""Small data functions. They flush, never commit: the request boundary commits."""
+"""Data functions shared by several services, on the hot paths (statements built once). They flush,
+never commit: the request boundary commits. A query that one use case alone needs lives in its service
+module (one operations module per feature, as Indico does), so this file stays small on purpose."""
 
 from __future__ import annotations
 

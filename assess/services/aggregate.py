@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,7 +15,7 @@ from assess.domain.evaluation import Evaluation, evaluate
 from assess.domain.levels import MAX_LEVEL, MIN_LEVEL, is_level
 from assess.domain.questionnaire import Questionnaire
 from assess.domain.roadmap import PlanSettings
-from assess.services import peers, questionnaires
+from assess.services import derived, peers, questionnaires
 from assess.services.clients import respondents_of
 from assess.services.responses import to_response
 
@@ -100,26 +99,19 @@ def evaluate_assessment(session: Session, catalog: Catalog, assessment: Assessme
 
 def _evaluated(session: Session, catalog: Catalog, assessment: Assessment,
                with_consensus: bool) -> tuple[Evaluation, tuple[Response, ...]]:
-    """The evaluation of one assessment, from the app's memo when none of its inputs changed.
-
-    The key names every input: the assessment (id and creation time, so a reused id is another key), its
-    data version as stored now (read before the data, and changed by every write of answers, respondents
-    or consensus), its targets and plan settings and its questionnaire's full reference.
-    """
+    """The evaluation of one assessment, once per change of its inputs (assess.services.derived)."""
     assert assessment.id is not None
+    assessment_id = assessment.id
     questionnaire = questionnaires.for_assessment(session, catalog, assessment)
-    version = repo.data_version(session, assessment.id)
-    key = ("assessment-evaluation", assessment.id, assessment.created_at.isoformat(), version, with_consensus,
-           json.dumps(assessment.targets, sort_keys=True), assessment.capacity, assessment.focus, questionnaire.ref)
-    found: tuple[Evaluation, tuple[Response, ...]] | None = catalog.results.get(key)
-    if found is None:
-        _, responses_found = responses(session, assessment.id)
-        agreed = {q: c.level for q, c in consensus_of(session, assessment.id).items()} if with_consensus else {}
-        evaluation = evaluate(questionnaire, responses_found, targets=assessment.targets, consensus=agreed,
+
+    def compute() -> tuple[Evaluation, tuple[Response, ...]]:
+        _, found = responses(session, assessment_id)
+        agreed = {q: c.level for q, c in consensus_of(session, assessment_id).items()} if with_consensus else {}
+        evaluation = evaluate(questionnaire, found, targets=assessment.targets, consensus=agreed,
                               settings=PlanSettings.of(assessment.capacity, assessment.focus))
-        found = (evaluation, tuple(responses_found))
-        catalog.results.set(key, found)
-    return found
+        return evaluation, tuple(found)
+
+    return derived.memoised(session, catalog, "assessment", assessment, questionnaire, (with_consensus,), compute)
 
 
 def follow_ups(session: Session, assessment_id: int) -> Sequence[Assessment]:

@@ -16,7 +16,7 @@ from assess.domain.answers import Response
 from assess.domain.evaluation import Evaluation, evaluate
 from assess.domain.questionnaire import Questionnaire
 from assess.domain.roadmap import PlanSettings
-from assess.services import peers, questionnaires
+from assess.services import derived, peers, questionnaires
 from assess.services.responses import to_response
 
 INDUSTRIES = (
@@ -128,10 +128,13 @@ def finish(session: Session, catalog: Catalog, respondent: Respondent) -> None:
 
 
 def evaluate_respondent(
-    session: Session, questionnaire: Questionnaire, assessment: Assessment, respondent: Respondent,
+    session: Session, catalog: Catalog, questionnaire: Questionnaire, assessment: Assessment, respondent: Respondent,
 ) -> tuple[Evaluation, Response]:
-    """Score one respondent against the assessment's targets."""
-    response = to_response(respondent, list(saved_answers(session, respondent).values()))
-    targets: Mapping[str, int] | None = assessment.targets
-    settings = PlanSettings.of(assessment.capacity, assessment.focus)
-    return evaluate(questionnaire, [response], targets=targets, settings=settings), response
+    """Score one respondent against the assessment's targets (once per change: assess.services.derived)."""
+    def compute() -> tuple[Evaluation, Response]:
+        response = to_response(respondent, list(saved_answers(session, respondent).values()))
+        targets: Mapping[str, int] | None = assessment.targets
+        settings = PlanSettings.of(assessment.capacity, assessment.focus)
+        return evaluate(questionnaire, [response], targets=targets, settings=settings), response
+
+    return derived.memoised(session, catalog, "respondent", assessment, questionnaire, (respondent.id,), compute)

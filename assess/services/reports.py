@@ -34,7 +34,7 @@ def respondent_report(session: Session, catalog: Catalog, token: str, lang: str)
     assessment = svc.assessment_of(session, respondent)
     organisation = svc.organisation_of(session, assessment)
     questionnaire = svc.questionnaire_of(session, catalog, assessment)
-    evaluation, response = svc.evaluate_respondent(session, questionnaire, assessment, respondent)
+    evaluation, response = svc.evaluate_respondent(session, catalog, questionnaire, assessment, respondent)
     meta = _meta(organisation, assessment, lang, date=(respondent.finished_at or respondent.updated_at).date(),
                  respondent_label=role_label(respondent.role, lang) if respondent.role else "")
     context = build_report_context(evaluation, [response], lang=lang, meta=meta)

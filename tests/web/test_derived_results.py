@@ -10,10 +10,11 @@ import pytest
 from flask import Flask
 from sqlmodel import Session
 
+from assess import cache
 from assess.db import repo
 from assess.db.models import Assessment, Organisation, Respondent
 from assess.domain.evaluation import Evaluation
-from assess.services import aggregate, clients, questionnaires, reports
+from assess.services import aggregate, assessments, clients, questionnaires, reports
 from assess.services.privacy import deletion
 from tests.web.workspace_data import Seeded, login, seed_workspace
 
@@ -160,3 +161,42 @@ def test_the_workshop_shows_of_a_question_what_the_report_shows(app: Flask, seed
         assert len(details) == 5
         for detail in details:
             assert reports.workshop_question(session, catalog, row, detail["id"], lang) == detail
+
+
+def test_a_respondents_own_result_follows_their_answers(app: Flask, seeded: Seeded, session: Session,
+                                                        evaluations: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = assessments.evaluate
+    monkeypatch.setattr(assessments, "evaluate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    catalog = app.extensions["assess.catalog"]
+    token = seeded.tokens[0]
+
+    def level() -> float | None:
+        with Session(app.extensions["assess.engine"]) as s:
+            report = reports.respondent_report(s, catalog, token, "de")
+        assert report is not None
+        return next(q["level"] for d in report["dimensions"] for q in d["question_details"] if q["id"] == "ch.chat")
+
+    assert level() == 2 and level() == 2
+    assert len(calls) == 1
+    repo.upsert_answers(session, seeded.respondent_ids[0], [("ch.chat", "4", "", "")])
+    session.commit()
+    assert level() == 4
+    other = seeded.tokens[1]  # another respondent of the same assessment has their own result
+    with Session(app.extensions["assess.engine"]) as s:
+        report = reports.respondent_report(s, catalog, other, "de")
+    assert report is not None and report["respondents"] == 1
+    assert next(q["level"] for d in report["dimensions"] for q in d["question_details"] if q["id"] == "ch.booking") == 2
+
+
+def test_the_memo_forgets_the_least_recently_used_and_what_is_too_old(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [1000.0]
+    monkeypatch.setattr(cache.time, "monotonic", lambda: now[0])
+    memo = cache.LocalMemo(max_items=2, max_age=60)
+    memo.set("a", 1)
+    memo.set("b", 2)
+    assert memo.get("a") == 1
+    memo.set("c", 3)  # b was used least recently
+    assert (memo.get("a"), memo.get("b"), memo.get("c")) == (1, None, 3)
+    now[0] += 61
+    assert memo.get("a") is None and memo.get("c") is None and len(memo) == 0
