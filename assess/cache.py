@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
@@ -226,6 +226,16 @@ class LocalMemo:
             while self._items and (len(self._items) > self._max
                                    or now - next(iter(self._items.values()))[1] > self._max_age):
                 self._items.popitem(last=False)
+
+    def drop(self, which: Callable[[Hashable], bool]) -> None:
+        """Forget every entry whose key `which` selects."""
+        with self._lock:
+            for key in [k for k in self._items if which(k)]:
+                del self._items[key]
+
+    def stored_keys(self) -> list[Hashable]:
+        with self._lock:
+            return list(self._items)
 
     def clear(self) -> None:
         with self._lock:

@@ -45,9 +45,13 @@ def _new_data_version(session: Session, where: Any) -> None:
                     .execution_options(synchronize_session=False))
 
 
-def data_version(session: Session, assessment_id: int) -> str | None:
-    """The assessment's data version as stored now (None: no such assessment)."""
-    return session.execute(sa_select(col(Assessment.data_version)).where(col(Assessment.id) == assessment_id)).scalar()
+def result_inputs(session: Session, assessment_id: int) -> tuple[str, int | None] | None:
+    """The assessment's data version as stored now and its organisation's workspace (None: no such assessment)."""
+    row = session.execute(
+        sa_select(col(Assessment.data_version), col(Organisation.workspace_id))
+        .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
+        .where(col(Assessment.id) == assessment_id)).first()
+    return None if row is None else (row[0], row[1])
 
 
 # Built once: constructing a statement costs more than running it on the pages' hot path.

@@ -11,7 +11,7 @@ written again, so nothing computed inside such a transaction is served later.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from typing import TypeVar
 
 from sqlmodel import Session
@@ -28,7 +28,7 @@ def memoised(session: Session, catalog: Catalog, kind: str, assessment: Assessme
              extra: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
     """`compute()`, or its value from the memo when none of the assessment's inputs changed since."""
     assert assessment.id is not None
-    key = (kind, assessment.id, assessment.created_at.isoformat(), repo.data_version(session, assessment.id),
+    key = (kind, assessment.id, repo.result_inputs(session, assessment.id), assessment.created_at.isoformat(),
            json.dumps(assessment.targets, sort_keys=True), assessment.capacity, assessment.focus, questionnaire.ref,
            *extra)
     found: T | None = catalog.results.get(key)
@@ -36,3 +36,13 @@ def memoised(session: Session, catalog: Catalog, kind: str, assessment: Assessme
         found = compute()
         catalog.results.set(key, found)
     return found
+
+
+def forget(catalog: Catalog, assessment_ids: Collection[int]) -> None:
+    """Drop what this process derived from these assessments (a deletion: their data must not stay in memory).
+
+    Other processes' copies can no longer be reached (the deletion changed the data version) and expire
+    with the memo's maximum age.
+    """
+    ids = set(assessment_ids)
+    catalog.results.drop(lambda key: isinstance(key, tuple) and len(key) > 1 and key[1] in ids)

@@ -12,9 +12,9 @@ from sqlmodel import Session
 
 from assess import cache
 from assess.db import repo
-from assess.db.models import Assessment, Organisation, Respondent
+from assess.db.models import Assessment, Organisation, Respondent, User
 from assess.domain.evaluation import Evaluation
-from assess.services import aggregate, assessments, clients, questionnaires, reports
+from assess.services import aggregate, assessments, clients, privacy, questionnaires, reports
 from assess.services.privacy import deletion
 from tests.web.workspace_data import Seeded, login, seed_workspace
 
@@ -200,3 +200,35 @@ def test_the_memo_forgets_the_least_recently_used_and_what_is_too_old(monkeypatc
     assert (memo.get("a"), memo.get("b"), memo.get("c")) == (1, None, 3)
     now[0] += 61
     assert memo.get("a") is None and memo.get("c") is None and len(memo) == 0
+
+
+def test_deleting_a_respondent_or_a_client_takes_its_results_out_of_memory(app: Flask, seeded: Seeded) -> None:
+    catalog = app.extensions["assess.catalog"]
+    engine = app.extensions["assess.engine"]
+    kept = seed_workspace(app, "Kept")
+    _evaluate(app, seeded.assessment_id)
+    _evaluate(app, kept.assessment_id)
+
+    def remembered(assessment_id: int) -> bool:
+        return any(key[1] == assessment_id for key in catalog.results.stored_keys())  # type: ignore[index]
+
+    assert remembered(seeded.assessment_id) and remembered(kept.assessment_id)
+    with Session(engine) as s:
+        respondent = s.get(Respondent, seeded.respondent_ids[0])
+        assert respondent is not None
+        privacy.delete_respondent(s, catalog, _actor(s, seeded), respondent)
+        s.commit()
+    assert not remembered(seeded.assessment_id) and remembered(kept.assessment_id)
+    _evaluate(app, seeded.assessment_id)
+    with Session(engine) as s:
+        organisation = s.get(Organisation, seeded.organisation_id)
+        assert organisation is not None
+        privacy.delete_organisation(s, catalog, _actor(s, seeded), organisation)
+        s.commit()
+    assert not remembered(seeded.assessment_id) and remembered(kept.assessment_id)
+
+
+def _actor(session: Session, seeded: Seeded) -> User:
+    user = session.get(User, seeded.user_id)
+    assert user is not None
+    return user

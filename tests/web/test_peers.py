@@ -217,7 +217,8 @@ def test_deleting_a_client_takes_it_out_of_the_figures_at_the_next_publication(a
     with _session(app) as session:
         organisation = session.get(Organisation, orgs[1])
         assert organisation is not None
-        privacy.delete_organisation(session, accounts.users_of(session, workspaces[1])[0], organisation)
+        admin = accounts.users_of(session, workspaces[1])[0]
+        privacy.delete_organisation(session, app.extensions["assess.catalog"], admin, organisation)
         session.commit()
     with _session(app) as session:  # the current contributions no longer hold it
         assert all(row.workspace_id != workspaces[1] for row in session.exec(select(PeerAggregate)))

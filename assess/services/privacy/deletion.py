@@ -20,7 +20,7 @@ from assess.catalog import Catalog
 from assess.db import repo
 from assess.db.models import AnswerRow, Assessment, AssessmentScore, Consensus, Organisation, Respondent
 from assess.db.session import after_commit, checkpoint
-from assess.services import peers
+from assess.services import derived, peers
 from assess.services.audit import Actor, record
 
 
@@ -105,15 +105,24 @@ def delete_respondent(session: Session, catalog: Catalog, actor: Actor, responde
     assert respondent.id is not None
     respondent_id, assessment_id = respondent.id, respondent.assessment_id
     counts = delete_respondents(session, [respondent_id])
+    _forget_derived(session, catalog, [assessment_id])
     peers.refresh(session, catalog, assessment_id)
     record(session, actor, "delete", "respondent", respondent_id)
     return counts
 
 
-def delete_organisation(session: Session, actor: Actor, organisation: Organisation) -> Counter[str]:
+def delete_organisation(session: Session, catalog: Catalog, actor: Actor, organisation: Organisation) -> Counter[str]:
     """Delete a client organisation with its assessments, respondents, answers and consensus."""
     assert organisation.id is not None
     organisation_id = organisation.id
+    assessments = session.exec(select(Assessment.id).where(Assessment.organisation_id == organisation_id)).all()
     counts = delete_organisations(session, [organisation_id])
+    _forget_derived(session, catalog, [a for a in assessments if a is not None])
     record(session, actor, "delete", "organisation", organisation_id)
     return counts
+
+
+def _forget_derived(session: Session, catalog: Catalog, assessment_ids: list[int]) -> None:
+    """Results this process derived from the deleted data leave its memory now and once more after the commit."""
+    derived.forget(catalog, assessment_ids)
+    after_commit(session, lambda: derived.forget(catalog, assessment_ids))

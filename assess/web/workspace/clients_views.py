@@ -189,7 +189,7 @@ def delete_organisation(organisation_id: int) -> Response:
     if not _confirmed():
         return redirect(url_for("ws.organisation", organisation_id=organisation_id))
     name = org.name
-    privacy.delete_organisation(db(), consultant(), org)
+    privacy.delete_organisation(db(), catalog(), consultant(), org)
     flash(_("%(name)s was deleted with all its assessments, respondents and answers.", name=name))
     return redirect(url_for("ws.dashboard"))
 
