@@ -16,6 +16,7 @@ from assess.catalog.schema import QuestionnaireSpec
 from assess.catalog.shape import shape_problems
 from assess.catalog.source import Problem, read_yaml
 from assess.domain.questionnaire import Questionnaire, QuestionnaireRef
+from assess.resources import shipped
 
 DEFAULT_QUESTIONNAIRE = "digital-readiness"
 
@@ -74,7 +75,7 @@ def default_directory() -> Path:
     configured = os.environ.get("ASSESS_QUESTIONNAIRES")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parent.parent.parent / "questionnaires"
+    return shipped("assess.questionnaires")
 
 
 def version_key(version: str) -> tuple[tuple[int, str], ...]:

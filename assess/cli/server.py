@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -16,7 +17,6 @@ from assess.cli import database_engine, main
 @click.option("--demo/--no-demo", default=False, help="Create a demo assessment and print its link.")
 def serve(host: str, port: int, workers: int | None, demo: bool) -> None:
     """Serve the web app with gunicorn (Flask's development server only where gunicorn is missing)."""
-    import os
     import shutil
 
     from assess import create_app
@@ -49,12 +49,30 @@ def serve(host: str, port: int, workers: int | None, demo: bool) -> None:
     os.execv(gunicorn, gunicorn_command(gunicorn, host, port, workers))
 
 
+# A request may wait for the report's charts (CHART_WAIT, which covers Chromium's first start) and then
+# print; gunicorn kills a worker only after the app's own timeouts had their chance to answer.
+PRINT_ALLOWANCE = 30.0  # seconds for printing after the charts
+
+
+def request_timeout() -> int:
+    """gunicorn's worker timeout: $ASSESS_REQUEST_TIMEOUT, else the chart wait plus printing."""
+    from assess.reporting.pdf import CHART_WAIT
+
+    configured = os.environ.get("ASSESS_REQUEST_TIMEOUT")
+    if not configured:
+        return int(CHART_WAIT + PRINT_ALLOWANCE)
+    if not configured.isdigit() or int(configured) <= CHART_WAIT:
+        raise click.UsageError(f"ASSESS_REQUEST_TIMEOUT must be whole seconds above {CHART_WAIT:.0f} (the wait for the "
+                               f"report's charts), not {configured!r}")
+    return int(configured)
+
+
 def gunicorn_command(gunicorn: str, host: str, port: int, workers: int) -> list[str]:
     """gunicorn's arguments; its logger masks resume tokens (/r/…) in the access and error logs."""
     from assess.web.access_log import LOGGER_CLASS
 
-    return [gunicorn, "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
-            "--logger-class", LOGGER_CLASS, "assess.wsgi:app"]
+    return [gunicorn, "--bind", f"{host}:{port}", "--workers", str(workers), "--timeout", str(request_timeout()),
+            "--graceful-timeout", "30", "--access-logfile", "-", "--logger-class", LOGGER_CLASS, "assess.wsgi:app"]
 
 
 @main.group()

@@ -10,7 +10,6 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -22,8 +21,9 @@ from assess.domain.levels import LEVELS, level_to_score
 from assess.reporting.catalogs import translations
 from assess.reporting.labels import level_name, role_label
 from assess.reporting.numbers import number, percent
+from assess.resources import shipped
 
-REPORTS_DIR = Path(__file__).resolve().parent.parent.parent / "reports"
+REPORTS_DIR = shipped("assess.reports")
 
 
 def long_date(iso: str, lang: str) -> str:

@@ -5,17 +5,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from pathlib import Path
 
 from sqlmodel import Session
 
 from assess.catalog import Catalog
 from assess.db import repo
 from assess.db.models import Assessment, Organisation, Respondent, utcnow
+from assess.resources import shipped
 from assess.services import questionnaires
 from assess.services.answer_files import parse_answer_data
 
-DEMO_FILE = Path(__file__).resolve().parent.parent.parent / "examples" / "strong-channels-weak-processes.json"
+DEMO_FILE = shipped("assess.examples") / "strong-channels-weak-processes.json"
 
 
 def demo_token(secret_key: str) -> str:

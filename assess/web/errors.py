@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from assess.cache import CacheUnavailable
+from assess.reporting.svg import ChromiumMissingError
 from assess.services.records import UNAVAILABLE_ERRORS
 from assess.web import redact
 
@@ -29,6 +30,13 @@ def _titles() -> dict[int, tuple[str, str]]:
         503: (_("Briefly unavailable"), _("The service is briefly unavailable. Nothing was changed; what you saved before "
                                           "is safe. Please try again in a moment.")),
     }
+
+
+def charts_unavailable_text() -> str:
+    """Why a PDF cannot be printed on a server without Chromium, and what the operator does about it."""
+    return _("This server cannot draw the report's charts, so it cannot print the PDF: Chromium is not installed. "
+             "The operator installs it with “apt-get install chromium” (or “bash scripts/system-packages”) "
+             "and restarts the app. The results page works without it.")
 
 
 def render_error(code: int) -> tuple[str, int]:
@@ -62,6 +70,12 @@ def init_app(app: Flask) -> None:
         def _unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
             app.logger.warning("unavailable: %s on %s %s", type(error).__name__, request.method, request.path)
             return (*render_error(503), {"Retry-After": RETRY_AFTER})
+
+    @app.errorhandler(ChromiumMissingError)
+    def _no_charts(_error: ChromiumMissingError) -> tuple[str, int]:
+        app.logger.error("PDF refused: no Chromium to draw its charts (%s %s)", request.method, request.path)
+        return render_template("error.html", code=503, title=_("The PDF cannot be printed here"),
+                               text=charts_unavailable_text()), 503
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[str, int]:

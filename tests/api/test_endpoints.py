@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
@@ -158,6 +159,22 @@ def test_report_pdf(app: Flask, api: Api, seeded: Seeded) -> None:
     assert response.headers["Content-Disposition"].startswith("attachment; filename=report-alpha-kunde-gmbh-")
     assert response.headers["Cache-Control"] == "private, no-store"
     assert ("export_pdf", "assessment", seeded.assessment_id) in _audit(app)
+
+
+def test_report_pdf_without_chromium_is_a_503_that_says_why(api: Api, seeded: Seeded,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from assess.cache import MemoryCache, use_cache
+    from assess.reporting import svg
+
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    monkeypatch.setattr(svg, "_server", svg._Server())
+    use_cache(MemoryCache())
+    try:
+        response = api.get(f"/assessments/{seeded.assessment_id}/report.pdf")
+    finally:
+        use_cache(None)
+    assert response.status_code == 503
+    assert "Chromium is not installed" in response.get_json()["error"]["message"]
 
 
 def test_openapi_document_is_public(client: FlaskClient) -> None:

@@ -82,3 +82,26 @@ def test_result_page_links_to_a_pdf_download(app: Flask) -> None:
 
 def test_wrong_token_is_404(app: Flask) -> None:
     assert app.test_client().get("/r/not-a-token/report.pdf").status_code == 404
+
+
+def test_without_chromium_the_pdf_button_says_why_and_what_to_install(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assess.cache import MemoryCache, use_cache
+    from assess.reporting import svg
+
+    with Session(app.extensions["assess.engine"]) as session:
+        token = seed_demo(session, app.extensions["assess.catalog"], app.config["SECRET_KEY"])
+        session.commit()
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    monkeypatch.setattr(svg, "_server", svg._Server())  # as in a process that has not drawn a chart yet
+    use_cache(MemoryCache())  # nothing printed before
+    try:
+        client = app.test_client()
+        response = client.get(f"/r/{token}/report.pdf")
+        assert response.status_code == 503
+        page = response.get_data(as_text=True)
+        assert "Chromium" in page and "apt-get install chromium" in page and "PDF" in page
+        client.get("/lang/en")
+        assert "The results page works without it" in client.get(f"/r/{token}/report.pdf").get_data(as_text=True)
+        assert client.get(f"/r/{token}/result").status_code == 200
+    finally:
+        use_cache(None)

@@ -111,3 +111,23 @@ def test_a_mistyped_proxy_count_stops_the_start(bad: str, database_url: str, mon
     monkeypatch.setenv("ASSESS_TRUSTED_PROXIES", bad)
     with pytest.raises(ConfigError, match="ASSESS_TRUSTED_PROXIES"):
         _app(database_url)
+
+
+def test_gunicorn_waits_longer_than_the_apps_own_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
+    import click
+
+    from assess.cli.server import gunicorn_command
+    from assess.reporting.pdf import CHART_WAIT
+    from assess.reporting.svg import EXPORT_TIMEOUT, NAVIGATION_TIMEOUT
+
+    monkeypatch.delenv("ASSESS_REQUEST_TIMEOUT", raising=False)
+    command = gunicorn_command("gunicorn", "127.0.0.1", 5000, 2)
+    timeout = int(command[command.index("--timeout") + 1])
+    assert timeout > CHART_WAIT >= EXPORT_TIMEOUT > NAVIGATION_TIMEOUT  # the app answers before gunicorn kills
+    monkeypatch.setenv("ASSESS_REQUEST_TIMEOUT", "300")
+    command = gunicorn_command("gunicorn", "127.0.0.1", 5000, 2)
+    assert command[command.index("--timeout") + 1] == "300"
+    for wrong in ("30", "abc", "-5"):
+        monkeypatch.setenv("ASSESS_REQUEST_TIMEOUT", wrong)
+        with pytest.raises(click.UsageError, match="ASSESS_REQUEST_TIMEOUT"):
+            gunicorn_command("gunicorn", "127.0.0.1", 5000, 2)

@@ -11,6 +11,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
+from assess.reporting.svg import ChromiumMissingError
+
 API_PREFIX = "/api/"
 
 # Codes and messages say what kind of problem it is, never which rows exist.
@@ -75,6 +77,12 @@ def init_blueprint(bp: Blueprint) -> None:
     """Errors raised while handling an API route."""
     bp.register_error_handler(ApiError, error_response)
     bp.register_error_handler(HTTPException, _from_http)
+
+    @bp.errorhandler(ChromiumMissingError)
+    def _no_charts(_error: ChromiumMissingError) -> Response:
+        current_app.logger.error("PDF refused: no Chromium to draw its charts (%s %s)", request.method, request.path)
+        return error_response(ApiError(503, "this server cannot draw the report's charts: Chromium is not installed "
+                                            "(apt-get install chromium)"))
 
     @bp.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
