@@ -37,6 +37,10 @@ class Cache(Protocol):
 
     def forget(self, tags: Iterable[str]) -> int: ...
 
+    def claim(self, key: str, ttl_seconds: int) -> bool: ...
+
+    def release(self, key: str) -> None: ...
+
 
 def assessment_tag(assessment_id: int) -> str:
     """The tag of every cached artefact that shows something of one assessment."""
@@ -94,6 +98,19 @@ class MemoryCache:
                 self._generation[tag] = self._generation.get(tag, 0) + 1
                 keys |= self._tagged.pop(tag, set())
             return sum(1 for key in keys if self._items.pop(key, None) is not None)
+
+    def claim(self, key: str, ttl_seconds: int) -> bool:
+        """Take `key` for `ttl_seconds` unless someone holds it (e.g. one print job per report)."""
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None and item[1] >= time.monotonic():
+                return False
+            self._items[key] = (b"1", time.monotonic() + ttl_seconds)
+            return True
+
+    def release(self, key: str) -> None:
+        with self._lock:
+            self._drop(key)
 
     def _drop(self, key: str) -> None:
         self._items.pop(key, None)
@@ -185,6 +202,22 @@ class RedisCache:
         except RedisError as error:
             raise CacheUnavailable(f"the shared cache (Redis) cannot be reached: {type(error).__name__}") from None
         return deleted
+
+    def claim(self, key: str, ttl_seconds: int) -> bool:
+        """Take `key` for `ttl_seconds` unless someone holds it (SET NX: one holder across every worker).
+
+        Without Redis nobody can coordinate: every caller may go ahead."""
+        try:
+            return bool(self._redis.set(self._prefix + key, b"1", nx=True, ex=ttl_seconds))
+        except Exception as error:
+            log.warning("redis cache unavailable: %s", type(error).__name__)
+            return True
+
+    def release(self, key: str) -> None:
+        try:
+            self._redis.delete(self._prefix + key)
+        except Exception as error:
+            log.warning("redis cache unavailable: %s", type(error).__name__)
 
     def _tag_key(self, tag: str) -> str:
         return f"{self._prefix}tag:{tag}"

@@ -154,3 +154,19 @@ def test_the_plan_settings_come_from_the_answers_file(tmp_path: Path) -> None:
     code, _, err = invoke("score", bad, "--questionnaire", MINI)
     assert code == 2
     assert "planning.capacity: a whole number from 1 to 10" in err and "planning.speed: unknown setting" in err
+
+
+def test_a_worker_without_redis_says_it_needs_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    result = CliRunner().invoke(main, ["worker"])
+    assert result.exit_code == 2 and "set REDIS_URL" in result.output
+
+
+def test_the_worker_recycles_its_processes_and_runs_the_apps_tasks() -> None:
+    from assess.cli.server import worker_command
+    from assess.tasks import MAX_TASKS_PER_CHILD
+
+    command = worker_command("celery", 3)
+    assert command[command.index("--app") + 1] == "assess.tasks.worker:celery"
+    assert command[command.index("--concurrency") + 1] == "3"
+    assert command[command.index("--max-tasks-per-child") + 1] == str(MAX_TASKS_PER_CHILD)

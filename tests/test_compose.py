@@ -14,7 +14,9 @@ COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "compose.yaml").read_text())
 
 def test_web_postgresql_redis_and_migrations_as_a_one_off() -> None:
     services = COMPOSE["services"]
-    assert {"web", "db", "redis", "migrate"} <= set(services)
+    assert {"web", "worker", "db", "redis", "migrate"} <= set(services)
+    assert services["worker"]["command"] == ["assess", "worker"]
+    assert services["worker"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert services["migrate"]["command"] == ["assess", "db", "upgrade"]
     assert services["migrate"]["restart"] == "no"
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
@@ -23,7 +25,7 @@ def test_web_postgresql_redis_and_migrations_as_a_one_off() -> None:
 
 
 def test_the_app_is_configured_from_the_environment_and_holds_no_secret() -> None:
-    for name in ("web", "migrate"):
+    for name in ("web", "worker", "migrate"):
         environment = COMPOSE["services"][name]["environment"]
         assert environment["ASSESS_ENV"] == "production"
         assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?")

@@ -43,7 +43,8 @@ def offenders(layer: str, forbidden: tuple[str, ...]) -> list[str]:
 
 @pytest.mark.parametrize(("layer", "forbidden"), [
     ("web", ("assess.db", "sqlmodel", "sqlalchemy")),  # views call services; records come from services.records
-    ("services", ("assess.web", "flask", "flask_babel", "flask_login", "flask_wtf", "wtforms")),
+    ("services", ("assess.web", "assess.tasks", "flask", "flask_babel", "flask_login", "flask_wtf", "wtforms", "celery")),
+    ("tasks", ("assess.web",)),  # background tasks call services, like the views; they never call a view
     ("reporting", ("assess.web", "assess.services", "assess.db", "flask", "sqlmodel", "sqlalchemy")),
     ("catalog", ("assess.web", "assess.services", "assess.db", "assess.reporting", "flask", "sqlmodel")),
 ])

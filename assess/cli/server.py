@@ -75,6 +75,32 @@ def gunicorn_command(gunicorn: str, host: str, port: int, workers: int) -> list[
             "--graceful-timeout", "30", "--access-logfile", "-", "--logger-class", LOGGER_CLASS, "assess.wsgi:app"]
 
 
+@main.command()
+@click.option("--concurrency", default=None, type=int,
+              help="Processes that run tasks at once (default: $WORKER_CONCURRENCY or the number of cores).")
+def worker(concurrency: int | None) -> None:
+    """Run background tasks (board reports) from Redis ($REDIS_URL) with Celery."""
+    import shutil
+
+    if not os.environ.get("REDIS_URL"):
+        raise click.UsageError("a worker takes its tasks from Redis: set REDIS_URL (without it the web app runs "
+                               "its tasks itself and needs no worker)")
+    celery = shutil.which("celery", path=os.path.dirname(sys.executable)) or shutil.which("celery")
+    if celery is None:
+        raise click.UsageError("celery is not installed (pip install assess installs it)")
+    os.environ.setdefault("REPORT_WORKERS", "0")  # each task process prints itself; the pool is the parallelism
+    os.execv(celery, worker_command(celery, concurrency or int(os.environ.get("WORKER_CONCURRENCY") or os.cpu_count() or 1)))
+
+
+def worker_command(celery: str, concurrency: int) -> list[str]:
+    """Celery's arguments: the app's tasks, a bounded pool, and no chatter between workers."""
+    from assess.tasks import MAX_TASKS_PER_CHILD
+
+    return [celery, "--app", "assess.tasks.worker:celery", "worker", "--loglevel", "INFO",
+            "--concurrency", str(concurrency), "--max-tasks-per-child", str(MAX_TASKS_PER_CHILD),
+            "--without-gossip", "--without-mingle", "--without-heartbeat"]
+
+
 @main.group()
 def db() -> None:
     """Database schema: migrate it to this version of assess ($DATABASE_URL, or the embedded SQLite file)."""

@@ -92,9 +92,19 @@ def render_report(context: dict[str, Any], *, one_off: bool = False) -> Rendered
                           [url for p in every for url in p.served], [url for p in every for url in p.refused])
 
 
+def pdf_key(context: Mapping[str, Any]) -> str:
+    """The shared cache's key of the board report of `context`: its content and the shipped templates."""
+    return content_key("report-pdf", _templates_fingerprint(), json.dumps(context, sort_keys=True, default=str))
+
+
+def cached_pdf(context: Mapping[str, Any]) -> bytes | None:
+    """The board report of `context` if some worker has printed it already."""
+    return shared_cache().get(pdf_key(context))
+
+
 def render_pdf(context: dict[str, Any], *, one_off: bool = False) -> bytes:
     """The board report of `context` as PDF bytes (rendered once per content, shared by all workers)."""
-    key = content_key("report-pdf", _templates_fingerprint(), json.dumps(context, sort_keys=True, default=str))
+    key = pdf_key(context)
     cached = shared_cache().get(key)
     if cached is not None:
         return cached
@@ -126,5 +136,5 @@ def _templates_fingerprint() -> str:
     return digest.hexdigest()
 
 
-__all__ = ["CHART_SCHEME", "RenderedReport", "ReportFetcher", "chart_svgs", "html_to_pdf", "render_pdf",
-           "render_report", "start_charts"]
+__all__ = ["CHART_SCHEME", "RenderedReport", "ReportFetcher", "cached_pdf", "chart_svgs", "html_to_pdf", "pdf_key",
+           "render_pdf", "render_report", "start_charts"]

@@ -104,6 +104,8 @@ class ExportFormat:
     mimetype: str
     file_name: Callable[[Source], str]
     build: Callable[[Source], bytes]
+    # Printed by a background worker (the download waits for it) from this report data, instead of `build`.
+    report: Callable[[Source], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,15 +118,23 @@ class Exported:
 FORMATS: dict[str, ExportFormat] = {}
 
 
-def export_format(name: str, label: str, mimetype: str,
-                  file_name: Callable[[Source], str]) -> Callable[[Callable[[Source], bytes]], Callable[[Source], bytes]]:
+def export_format(name: str, label: str, mimetype: str, file_name: Callable[[Source], str], *,
+                  report: Callable[[Source], dict[str, Any]] | None = None,
+                  ) -> Callable[[Callable[[Source], bytes]], Callable[[Source], bytes]]:
     """Register `build` as the export `name` (one entry per format)."""
     def register(build: Callable[[Source], bytes]) -> Callable[[Source], bytes]:
         if name in FORMATS:
             raise ValueError(f"export format {name!r} is registered twice")
-        FORMATS[name] = ExportFormat(name, label, mimetype, file_name, build)
+        FORMATS[name] = ExportFormat(name, label, mimetype, file_name, build, report)
         return build
     return register
+
+
+def source(session: Session, catalog: Catalog, assessment: Assessment, organisation: Organisation,
+           asked_lang: str | None) -> Source:
+    """What an export of the assessment is made of, texts in `asked_lang` where the questionnaire has them."""
+    lang = questionnaires.for_assessment(session, catalog, assessment).language(asked_lang)
+    return Source(session, catalog, assessment, organisation, lang)
 
 
 def export(session: Session, catalog: Catalog, assessment: Assessment, organisation: Organisation, name: str,
@@ -134,9 +144,8 @@ def export(session: Session, catalog: Catalog, assessment: Assessment, organisat
     found = FORMATS.get(name)
     if found is None:
         return None
-    lang = questionnaires.for_assessment(session, catalog, assessment).language(asked_lang)
-    source = Source(session, catalog, assessment, organisation, lang)
-    return Exported(found.build(source), found.mimetype, found.file_name(source))
+    made_of = source(session, catalog, assessment, organisation, asked_lang)
+    return Exported(found.build(made_of), found.mimetype, found.file_name(made_of))
 
 
 def slug(text: str, limit: int = 60) -> str:
@@ -185,9 +194,13 @@ def _report_file_name(source: Source) -> str:
     return report_file_name(source.organisation.name, source.assessment.created_at.date().isoformat())
 
 
-@export_format("pdf", N_("Board report (PDF)"), "application/pdf", _report_file_name)
+def _report(source: Source) -> dict[str, Any]:
+    return reports.assessment_report(source.session, source.catalog, source.assessment, source.organisation,
+                                     source.lang)
+
+
+@export_format("pdf", N_("Board report (PDF)"), "application/pdf", _report_file_name, report=_report)
 def _pdf(source: Source) -> bytes:
     from assess.reporting.pdf import render_pdf  # WeasyPrint and kaleido load on the first report
 
-    return render_pdf(reports.assessment_report(source.session, source.catalog, source.assessment,
-                                                source.organisation, source.lang))
+    return render_pdf(_report(source))

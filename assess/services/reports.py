@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from assess.cache import assessment_tag, shared_cache
 from assess.catalog import Catalog
-from assess.db.models import Assessment, Organisation
+from assess.db.models import Assessment, Organisation, Respondent
 from assess.reporting.context import ReportMeta, build_report_context, question_context
 from assess.reporting.labels import INDUSTRIES, SIZES, label, role_label
 from assess.services import aggregate, peers
@@ -28,8 +28,16 @@ def _meta(organisation: Organisation, assessment: Assessment, lang: str, **more:
 def respondent_report(session: Session, catalog: Catalog, token: str, lang: str) -> dict[str, Any] | None:
     """The report data of one respondent's answers (None: no such resume link)."""
     respondent = svc.respondent_by_token(session, token)
-    if respondent is None:
-        return None
+    return None if respondent is None else _respondent_report(session, catalog, respondent, lang)
+
+
+def respondent_report_by_id(session: Session, catalog: Catalog, respondent_id: int, lang: str) -> dict[str, Any] | None:
+    """The same from the respondent's id (a background task holds the id, never the secret link)."""
+    respondent = session.get(Respondent, respondent_id)
+    return None if respondent is None else _respondent_report(session, catalog, respondent, lang)
+
+
+def _respondent_report(session: Session, catalog: Catalog, respondent: Respondent, lang: str) -> dict[str, Any]:
     generations = shared_cache().generations([assessment_tag(respondent.assessment_id)])  # before the answers are read
     assessment = svc.assessment_of(session, respondent)
     organisation = svc.organisation_of(session, assessment)
@@ -41,6 +49,14 @@ def respondent_report(session: Session, catalog: Catalog, token: str, lang: str)
     context["assessment_id"] = assessment.id  # cached charts and PDFs are deleted with it
     context["cache_generations"] = list(generations)
     return context
+
+
+def assessment_report_by_id(session: Session, catalog: Catalog, assessment_id: int, lang: str) -> dict[str, Any] | None:
+    """The report data of a whole assessment from its id (a background task; access was checked when it was asked)."""
+    assessment = session.get(Assessment, assessment_id)
+    if assessment is None:
+        return None
+    return assessment_report(session, catalog, assessment, svc.organisation_of(session, assessment), lang)
 
 
 def assessment_report(session: Session, catalog: Catalog, assessment: Assessment, organisation: Organisation,

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
-from flask import Blueprint, current_app, send_file
+from flask import Blueprint, current_app, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
+from assess.services.assessments import respondent_by_token
 from assess.services.exports import Exported, report_file_name
+from assess.web.database import db
 from assess.web.i18n import current_language
+from assess.web.report_jobs import Waiting, report_pdf
 from assess.web.results import respondent_context
 
 bp = Blueprint("reports", __name__)
@@ -25,16 +28,41 @@ def attachment(exported: Exported) -> Response:
     return response
 
 
+REFRESH_SECONDS = 2
+
+
 def pdf_download(context: Mapping[str, Any]) -> Response:
-    """Render the report context as a PDF attachment."""
+    """Render the report context as a PDF attachment, in this process (the CLI's and the tests' way)."""
     from assess.reporting.pdf import render_pdf  # WeasyPrint and kaleido load on the first download
 
     pdf = render_pdf(dict(context))
+    return _pdf_attachment(context, pdf)
+
+
+def _pdf_attachment(context: Mapping[str, Any], pdf: bytes) -> Response:
     meta = context["meta"]
-    current_app.logger.info("board report rendered: %d bytes", len(pdf))
+    current_app.logger.info("board report delivered: %d bytes", len(pdf))
     return attachment(Exported(pdf, "application/pdf", report_file_name(meta["organisation"], meta["date"])))
 
 
+def printed_pdf(context: dict[str, Any], kind: Literal["respondent", "assessment"], ident: int, lang: str, *,
+                back_url: str) -> Response | tuple[str, int, dict[str, str]]:
+    """The report as a download once it is printed; until then a page that says how far it is and asks again."""
+    found = report_pdf(context, kind, ident, lang, retry=request.args.get("retry") == "1")
+    if not isinstance(found, Waiting):
+        return _pdf_attachment(context, found)
+    pdf_url = request.base_url
+    html = render_template("results/printing.html", waiting=found, refresh=REFRESH_SECONDS, pdf_url=pdf_url,
+                           retry_url=pdf_url + "?retry=1", back_url=back_url)
+    status = 503 if found.state == "failed" else 202
+    return html, status, {"Retry-After": str(REFRESH_SECONDS), "Cache-Control": "no-store"}
+
+
 @bp.get("/r/<token>/report.pdf")
-def respondent_pdf(token: str) -> Response:
-    return pdf_download(respondent_context(token, current_language()))  # 404 for an unknown token
+def respondent_pdf(token: str) -> Response | tuple[str, int, dict[str, str]]:
+    lang = current_language()
+    context = respondent_context(token, lang)  # 404 for an unknown token
+    respondent = respondent_by_token(db(), token)
+    assert respondent is not None and respondent.id is not None
+    return printed_pdf(context, "respondent", respondent.id, context["lang"],
+                       back_url=url_for("results.respondent", token=token))

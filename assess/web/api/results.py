@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from assess.reporting.serialize import evaluation_to_dict
-from assess.services import aggregate, exports, questionnaires
+from assess.services import aggregate, exports, reports
 from assess.services.audit import record
 from assess.web.api.assessments import assessment_or_404
 from assess.web.api.auth import actor
 from assess.web.api.routing import operation
-from assess.web.api.schemas import LanguageQuery, Result
+from assess.web.api.schemas import LanguageQuery, ReportQuery, Result
 from assess.web.database import catalog, db
-from assess.web.reports import attachment
+from assess.web.report_jobs import Waiting
+from assess.web.report_jobs import report_pdf as report_pdf_or_waiting
+from assess.web.reports import REFRESH_SECONDS, attachment
 
 TAG = "results"
 
@@ -30,13 +32,24 @@ def result(assessment_id: int, query: LanguageQuery) -> Response:
     return response
 
 
-@operation("GET", "/assessments/<int:assessment_id>/report.pdf", summary="The board report as PDF", tag=TAG,
-           media_type="application/pdf", query=LanguageQuery)
-def report_pdf(assessment_id: int, query: LanguageQuery) -> Response:
+@operation("GET", "/assessments/<int:assessment_id>/report.pdf", summary="The board report as PDF: 200 with the file "
+           "once it is printed; until then 202 with its state, a Location to ask again and Retry-After", tag=TAG,
+           media_type="application/pdf", query=ReportQuery)
+def report_pdf(assessment_id: int, query: ReportQuery) -> Response:
     row, org = assessment_or_404(assessment_id)
-    exported = exports.export(db(), catalog(), row, org, "pdf", query.lang)
-    assert exported is not None
+    made_of = exports.source(db(), catalog(), row, org, query.lang)
+    context = reports.assessment_report(db(), catalog(), row, org, made_of.lang)
+    found = report_pdf_or_waiting(context, "assessment", assessment_id, made_of.lang, retry=query.retry)
+    if isinstance(found, Waiting):
+        waiting = jsonify({"status": found.state, "error": found.error or None,
+                           "retry": url_for(request.endpoint or "", assessment_id=assessment_id, lang=made_of.lang,
+                                            retry=1) if found.state == "failed" else None})
+        waiting.headers["Location"] = url_for(request.endpoint or "", assessment_id=assessment_id, lang=made_of.lang)
+        waiting.headers["Retry-After"] = str(REFRESH_SECONDS)
+        waiting.status_code = 503 if found.state == "failed" else 202
+        return waiting
     record(db(), actor(), "export_pdf", "assessment", assessment_id)
-    response = attachment(exported)
-    response.headers["Content-Language"] = questionnaires.for_assessment(db(), catalog(), row).language(query.lang)
+    response = attachment(exports.Exported(found, "application/pdf", exports.report_file_name(
+        org.name, row.created_at.date().isoformat())))
+    response.headers["Content-Language"] = made_of.lang
     return response

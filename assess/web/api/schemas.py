@@ -120,6 +120,10 @@ class LanguageQuery(_Input):
     lang: Language | None = Field(default=None, description="Default: the questionnaire's first language.")
 
 
+class ReportQuery(LanguageQuery):
+    retry: bool = Field(default=False, description="Print again after the report failed (a 503 said so).")
+
+
 # ---- organisations --------------------------------------------------------------------------------------------------
 
 class OrganisationIn(_Input):

@@ -1,0 +1,223 @@
+"""Board reports printed by a real Celery worker (`assess worker`) through Redis.
+
+The web app asks, shows the job's state and delivers the file when it is there; many requests for
+the same report make one job; the printed PDF is deleted with its respondent; a worker process killed
+mid-report does not lose it; a stopped worker leaves no process behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+from flask import Flask
+from sqlmodel import Session
+
+from assess import create_app
+from assess.cache import RedisCache, use_cache
+from assess.db import repo
+from assess.reporting.pdf import pdf_key
+from assess.services import accounts, clients, privacy, reports
+from assess.services.demo import seed_demo
+from tests.shared_state.conftest import REDIS_URL
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # celery's own imports on Python 3.11
+
+
+# A Redis database per test process (pytest-xdist): each test's worker, queue and cache are its own.
+DB = 12 - int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
+def _redis_url(db: int) -> str:
+    return re.sub(r"/\d+$", f"/{db}", REDIS_URL) if re.search(r"/\d+$", REDIS_URL) else f"{REDIS_URL}/{db}"
+
+
+@dataclass
+class Stack:
+    app: Flask
+    token: str
+    worker: subprocess.Popen[bytes]
+    log: Path
+    env: dict[str, str]
+
+    def printed(self) -> int:
+        return self.log.read_text(errors="replace").count("assess.print_report[")  # "received" and "succeeded"
+
+    def succeeded(self) -> int:
+        return len(re.findall(r"Task assess\.print_report\[[^\]]+\] succeeded", self.log.read_text(errors="replace")))
+
+
+def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen([sys.executable, "-m", "assess", "worker", "--concurrency", "1"], env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    url = _redis_url(DB)
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    database_url = f"sqlite:///{tmp_path / 'assess.db'}"
+    app = create_app({"TESTING": True, "SECRET_KEY": "shared", "DATABASE_URL": database_url, "REDIS_URL": url,
+                      "UPGRADE_DATABASE": True})
+    use_cache(RedisCache(url))  # the web side reads the cache the worker writes
+    with Session(app.extensions["assess.engine"]) as session:
+        token = seed_demo(session, app.extensions["assess.catalog"], "shared")
+        session.commit()
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "shared", "REDIS_URL": url,
+           "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    log = tmp_path / "worker.log"
+    worker = _start_worker(env, log)
+    yield Stack(app, token, worker, log, env)
+    _stop(worker)
+    use_cache(None)
+    app.extensions["assess.engine"].dispose()
+    client.flushdb()
+
+
+def _stop(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is None:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(10)
+
+
+def _poll(get: object, attempts: int = 120) -> object:
+    for _ in range(attempts):
+        response = get()  # type: ignore[operator]
+        if response.status_code != 202:
+            return response
+        time.sleep(0.5)
+    raise AssertionError("the report never arrived")
+
+
+def _tree(pid: int) -> set[int]:
+    """Every living process started by `pid`, however deep (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z":
+                parents[int(entry.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        children = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= children
+        frontier = children
+    return found
+
+
+def test_many_asking_for_one_report_make_one_job_and_all_get_the_pdf(stack: Stack) -> None:
+    url = f"/r/{stack.token}/report.pdf"
+    first = stack.app.test_client().get(url)
+    assert first.status_code == 202 and first.headers["Retry-After"]
+    page = first.get_data(as_text=True)
+    assert 'http-equiv="refresh"' in page and 'data-testid="download"' in page  # refreshes itself; a link without JS
+
+    def ask(_: int) -> int:
+        return stack.app.test_client().get(url).status_code
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        codes = list(pool.map(ask, range(20)))
+    assert set(codes) <= {200, 202}
+    response = _poll(lambda: stack.app.test_client().get(url))
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")  # type: ignore[attr-defined]
+    assert response.headers["Content-Disposition"].startswith("attachment;")  # type: ignore[attr-defined]
+    assert stack.succeeded() == 1  # twenty-two requests, one print
+
+
+def test_the_api_answers_202_with_a_location_until_the_pdf_is_there(stack: Stack) -> None:
+    catalog = stack.app.extensions["assess.catalog"]
+    with Session(stack.app.extensions["assess.engine"]) as session:  # a consultant's client on the shipped questionnaire
+        workspace = accounts.create_workspace(session, "Worker Beratung")
+        user = accounts.create_user(session, email="worker@example.com", password="correct horse battery",
+                                    workspace_id=workspace.id or 0, is_admin=True)
+        org = clients.create_organisation(session, workspace.id or 0, name="Worker Kunde", industry="retail",
+                                          size="50-249")
+        assessment = clients.create_assessment(session, catalog, workspace.id or 0, org.id or 0,
+                                               questionnaire_id="digital-readiness")
+        invitation = clients.invite(session, assessment, role="executive")
+        repo.upsert_answers(session, invitation.respondent.id or 0, [("str.budget", "3", "", "")])
+        secret = accounts.create_api_token(session, user, "ci").secret
+        assessment_id = assessment.id
+        session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    client = stack.app.test_client()
+    url = f"/api/v1/assessments/{assessment_id}/report.pdf"
+    waiting = client.get(url, headers=headers)
+    assert waiting.status_code == 202
+    assert waiting.get_json()["status"] in ("queued", "printing")
+    assert waiting.headers["Location"].startswith(url) and waiting.headers["Retry-After"]
+    done = _poll(lambda: client.get(waiting.headers["Location"], headers=headers))
+    assert done.status_code == 200 and done.data.startswith(b"%PDF")  # type: ignore[attr-defined]
+
+
+def test_the_printed_pdf_is_deleted_with_its_respondent(stack: Stack) -> None:
+    url = f"/r/{stack.token}/report.pdf"
+    stack.app.test_client().get(url)
+    assert _poll(lambda: stack.app.test_client().get(url)).status_code == 200  # type: ignore[attr-defined]
+    catalog = stack.app.extensions["assess.catalog"]
+    with Session(stack.app.extensions["assess.engine"]) as session:
+        context = reports.respondent_report(session, catalog, stack.token, "de")
+        assert context is not None
+        key = pdf_key(context)
+        assert RedisCache(_redis_url(DB)).get(key) is not None
+        respondent = repo.respondent_by_token(session, stack.token)
+        assert respondent is not None
+        privacy.delete_respondents(session, [respondent.id or 0])
+        session.commit()
+    assert RedisCache(_redis_url(DB)).get(key) is None
+
+
+def test_a_worker_process_killed_mid_report_loses_nothing_and_a_stopped_worker_leaves_no_process(stack: Stack) -> None:
+    url = f"/r/{stack.token}/report.pdf"
+    client = stack.app.test_client()
+    assert client.get(url).status_code == 202
+    deadline = time.monotonic() + 60
+    while "Task assess.print_report[" not in stack.log.read_text(errors="replace") or "received" not in \
+            stack.log.read_text(errors="replace"):
+        assert time.monotonic() < deadline, stack.log.read_text()[-2000:]
+        time.sleep(0.1)
+    time.sleep(0.5)  # printing has begun
+    children = [p for p in _tree(stack.worker.pid) if Path(f"/proc/{p}/cmdline").read_bytes().find(b"celery") >= 0
+                or Path(f"/proc/{p}/cmdline").read_bytes().find(b"assess") >= 0]
+    pool = [p for p in children if p != stack.worker.pid]
+    assert pool, "no pool process"
+    os.kill(min(pool), signal.SIGKILL)  # the process printing the report
+    response = _poll(lambda: client.get(url))
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")  # type: ignore[attr-defined]
+    log = stack.log.read_text(errors="replace")
+    assert "SIGKILL" in log and stack.succeeded() == 1  # the killed job went back to the queue and was printed
+
+    before = _tree(stack.worker.pid)
+    assert before
+    os.kill(stack.worker.pid, signal.SIGTERM)
+    stack.worker.wait(20)
+    deadline = time.monotonic() + 10
+    while (left := {p for p in before if Path(f"/proc/{p}").exists() and _state(p) != "Z"}) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left, f"left behind: {[Path(f'/proc/{p}/cmdline').read_bytes()[:80] for p in left]}"
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
