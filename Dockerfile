@@ -52,6 +52,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"8000\")}/healthz', timeout=4)"
 
 # Configuration comes only from the environment: DATABASE_URL, SECRET_KEY (required), REDIS_URL,
-# WEB_CONCURRENCY, REPORT_WORKERS, ASSESS_REQUEST_TIMEOUT. Migrations run once, as their own
+# WEB_CONCURRENCY, WORKER_CONCURRENCY, ASSESS_REQUEST_TIMEOUT. Migrations run once, as their own
 # one-off container (`assess db upgrade`, see compose.yaml), not on every start of a web container.
 CMD ["sh", "-c", "exec assess serve --host 0.0.0.0 --port ${PORT} --workers ${WEB_CONCURRENCY}"]

@@ -1,4 +1,4 @@
 from assess.cli import main
 
-if __name__ == "__main__":  # a report helper process (spawn) imports this module too
+if __name__ == "__main__":
     main()

@@ -124,10 +124,6 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "START_RATE_LIMIT": os.environ.get("ASSESS_START_RATE_LIMIT") or None,  # self-assessments per address
     }
     config.update(overrides)
-    workers = os.environ.get("REPORT_WORKERS", "").strip()  # read by assess.reporting.printing; checked at start
-    if workers and not workers.isdigit():
-        raise ConfigError(f"REPORT_WORKERS must be a whole number of PDF helper processes (0 for none), "
-                          f"not {workers!r}")
     if config["DATABASE_URL"] == embedded_database:
         private_instance(instance)
         _private_file(instance / "assess.db")

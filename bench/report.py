@@ -4,16 +4,14 @@ Run: .venv/bin/python bench/report.py [--repeat R] [--lang de|en]
 
 cold  `assess report ANSWERS -o out.pdf` in a new process: interpreter start,
       imports, Chromium boot (kaleido), charts, WeasyPrint, writing, exit.
-      A one-off command prints every section itself (no helper processes).
-warm  a later report in the same process, as in the web app: Chromium running and
-      the helper processes warm (see assess/reporting/printing.py):
+warm  a later report in the same process, as in a worker: Chromium running, WeasyPrint loaded:
       "new"   changed answers: every chart exported and every section printed again
               (only the method pages, the same in every report, come from the cache),
       "same"  the same answers again: the charts come from the cache, every section is printed again,
       "repeated download"  the same report again: served from the PDF cache.
 Prints the best and median wall-clock time of R runs, the CPU time of the best
-run (cold: the whole process tree; warm: this process only, while the helper
-processes and Chromium do most of the work), and the page count.
+run (cold: the whole process tree; warm: this process only, while
+Chromium draws the charts), and the page count.
 The goal on the reference machine: warm under 1.5 s, cold under 5 s.
 """
 
@@ -124,10 +122,7 @@ def main() -> None:
         for name, answers in cases.items():
             report(f"cold  {name}", [cold(answers, work / "cold.pdf", args.lang) for _ in range(args.repeat)])
         from assess.reporting.pdf import render_pdf, render_report
-        from assess.reporting.printing import pool, worker_count
         from assess.reporting.svg import cache_clear
-
-        print(f"helper processes: {worker_count()}, warm: {pool.wait_ready()}", flush=True)
 
         for name, answers in cases.items():
             changed(answers, work / f"changed-{answers.name}")

@@ -82,10 +82,8 @@ def report(answers: str, output: str, questionnaire_ref: str | None, lang: str |
     from pathlib import Path
 
     from assess.domain.evaluation import evaluate
-    from assess.reporting.printing import fork_helper
     from assess.reporting.svg import ChromiumMissingError, start_server
 
-    fork_helper()  # first: no thread runs yet; it loads WeasyPrint while the answers are read
     parsed = _read_answers(answers, questionnaire_ref)
     try:
         start_server()  # Chromium boots in the background while WeasyPrint loads and the sections print
@@ -100,7 +98,7 @@ def report(answers: str, output: str, questionnaire_ref: str | None, lang: str |
     context = build_report_context(evaluation, parsed.responses, lang=parsed.questionnaire.language(lang),
                                    meta=ReportMeta(organisation=parsed.organisation, title=title))
     try:
-        Path(output).write_bytes(render_pdf(context, one_off=True))
+        Path(output).write_bytes(render_pdf(context))
     except OSError as error:
         click.echo(f"error: cannot write {output}: {error.strerror}", err=True)
         sys.exit(1)

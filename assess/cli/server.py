@@ -88,7 +88,6 @@ def worker(concurrency: int | None) -> None:
     celery = shutil.which("celery", path=os.path.dirname(sys.executable)) or shutil.which("celery")
     if celery is None:
         raise click.UsageError("celery is not installed (pip install assess installs it)")
-    os.environ.setdefault("REPORT_WORKERS", "0")  # each task process prints itself; the pool is the parallelism
     os.execv(celery, worker_command(celery, concurrency or int(os.environ.get("WORKER_CONCURRENCY") or os.cpu_count() or 1)))
 
 

@@ -1,10 +1,9 @@
-"""The board report composed from sections printed side by side.
+"""The board report composed from sections, each printed while the charts of the others are drawn.
 
 Every major part of the report starts on a new page, so each prints as its own
-document (`reports/section.html`): in the helper processes of
-`assess.reporting.printing`, largest first, each as soon as the charts it shows
-are exported; the method pages, the same in every report of a language, come
-from the shared cache. Each section prints its own running header. The frame
+document (`reports/section.html`), each as soon as the charts it shows are
+exported (Chromium draws them meanwhile); the method pages, the same in every
+report of a language, come from the shared cache. Each section prints its own running header. The frame
 (`reports/frame.html`) then prints what spans the whole report: the cover, the
 contents with page numbers, and a blank sheet per section page carrying "page X
 of Y", the bookmarks and the link targets (and the running header of the cached
@@ -14,10 +13,8 @@ method pages). pikepdf lays every section page under its sheet.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from io import BytesIO
 from typing import Any
@@ -27,10 +24,9 @@ import pikepdf
 from assess.cache import content_key, shared_cache
 from assess.reporting.catalogs import translations
 from assess.reporting.fetcher import CHART_SCHEME
-from assess.reporting.printing import Mark, Printed, PrintedPage, helper_slots, pool, print_html, submit
+from assess.reporting.printing import Mark, Printed, PrintedPage, print_html
 from assess.reporting.templates import report_environment
 
-log = logging.getLogger(__name__)
 SECTION_TTL = 7 * 86_400
 
 
@@ -107,37 +103,22 @@ def compose(frame: bytes, printed: list[Printed]) -> bytes:
     return out.getvalue()
 
 
-def print_sections(parts: list[Section], charts: Mapping[str, Future[str]], fingerprint: str, *,
-                   print_here: bool = False) -> list[Printed]:
-    """Print every section, the largest first, each once its charts are in; static ones come from the cache.
-
-    Warm helpers print side by side; without them, or with `print_here`, this process prints too.
-    """
+def print_sections(parts: list[Section], charts: Mapping[str, Future[str]], fingerprint: str) -> list[Printed]:
+    """Print every section, each once its charts are in (the others' are drawn meanwhile); static ones come
+    from the cache."""
     results: dict[str, Printed] = {}
     waiting = [part for part in parts if not _from_cache(part, fingerprint, results)]
-    waiting.sort(key=_cost, reverse=True)  # the longest first: the last one to finish decides
-    running: dict[Future[Printed], tuple[Section, dict[str, str]]] = {}
-
-    def finish(part: Section, printed: Printed) -> None:
+    while waiting:
+        ready = [p for p in waiting if all(charts[c].done() for c in p.charts)]
+        if not ready:
+            wait([charts[c] for p in waiting for c in p.charts], return_when=FIRST_COMPLETED)
+            continue
+        part = ready[0]
+        waiting.remove(part)
+        printed = print_html(part.html, {name: charts[name].result() for name in part.charts})  # raises a failed export
         results[part.name] = printed
         if part.static:
             _store(part, fingerprint, printed)
-
-    while waiting or running:
-        slots = helper_slots()
-        here = print_here or slots == 0
-        _hand_out(waiting, running, charts, 2 * slots if here else slots)  # a helper must not run dry meanwhile
-        ready = [p for p in waiting if all(charts[c].done() for c in p.charts)]
-        if here and ready:
-            part = ready[0]
-            waiting.remove(part)
-            finish(part, print_html(part.html, {name: charts[name].result() for name in part.charts}))
-        else:
-            pending: list[Future[Any]] = list(running) or [charts[c] for p in waiting for c in p.charts]
-            wait(pending, return_when=FIRST_COMPLETED)
-        for future in [f for f in running if f.done()]:
-            part, svgs = running.pop(future)
-            finish(part, _outcome(future, part, svgs))
     return [results[part.name] for part in parts]
 
 
@@ -147,36 +128,6 @@ def _from_cache(part: Section, fingerprint: str, results: dict[str, Printed]) ->
         results[part.name] = hit
         return True
     return False
-
-
-def _hand_out(waiting: list[Section], running: dict[Future[Printed], tuple[Section, dict[str, str]]],
-              charts: Mapping[str, Future[str]], queue: int) -> None:
-    """Give the helpers the sections whose charts are in, up to `queue` running at once."""
-    for part in [p for p in waiting if all(charts[c].done() for c in p.charts)]:
-        if len(running) >= queue:
-            return
-        svgs = {name: charts[name].result() for name in part.charts}  # raises a failed export here
-        future = submit(part.html, svgs)
-        if future is None:
-            return
-        waiting.remove(part)
-        running[future] = (part, svgs)
-
-
-CHART_COST = 8_000  # drawing a chart costs about as much as laying out this many characters of HTML
-
-
-def _cost(part: Section) -> int:
-    return len(part.html) + CHART_COST * len(part.charts)
-
-
-def _outcome(future: Future[Printed], part: Section, svgs: dict[str, str]) -> Printed:
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        log.warning("a report helper process died while printing %s; printing it here", part.name)
-        pool.discard_current()
-        return print_html(part.html, svgs)
 
 
 def _key(part: Section, fingerprint: str) -> str:

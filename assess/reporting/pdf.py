@@ -1,7 +1,7 @@
 """The board report as PDF: the report context through the templates in `reports/` and WeasyPrint.
 
-The report's sections print side by side in helper processes (see compose.py and
-printing.py) while Chromium exports the charts; every document is printed with the
+The report's sections print one after another while Chromium exports the charts (see
+compose.py and printing.py); every document is printed with the
 locked-down fetcher of fetcher.py, so no text in an answer can make the renderer
 read a file or call a server.
 """
@@ -21,7 +21,7 @@ from assess.reporting.catalogs import translations
 from assess.reporting.charts import CHARTS, Figure, charts_for
 from assess.reporting.compose import compose, frame_html, print_sections, sections
 from assess.reporting.fetcher import CHART_SCHEME, ReportFetcher
-from assess.reporting.printing import print_html, start_workers
+from assess.reporting.printing import print_html
 from assess.reporting.svg import figure_svg, start_server
 from assess.reporting.templates import REPORTS_DIR
 
@@ -72,19 +72,11 @@ def html_to_pdf(html: str, charts: Mapping[str, str]) -> RenderedReport:
     return RenderedReport(printed.pdf, printed.served, printed.refused)
 
 
-def render_report(context: dict[str, Any], *, one_off: bool = False) -> RenderedReport:
-    """Render `context` to PDF and tell which URLs the renderers asked for.
-
-    A long-running process (the web app) starts its helpers on the first report;
-    they print the sections of later reports side by side once warm. A `one_off`
-    command starts none: it prints here, while Chromium starts, which is what it
-    waits for anyway (starting helpers would only take cores from Chromium).
-    """
-    if not one_off:
-        start_workers()
+def render_report(context: dict[str, Any]) -> RenderedReport:
+    """Render `context` to PDF and tell which URLs the renderers asked for."""
     charts = start_charts(context)
     parts = sections(context, charts)
-    printed = print_sections(parts, charts, _templates_fingerprint(), print_here=one_off)
+    printed = print_sections(parts, charts, _templates_fingerprint())
     frame = print_html(frame_html(context, printed, [part.static for part in parts]), {},
                        styles=("report.css", "frame.css"))
     every = [frame, *printed]
@@ -102,13 +94,13 @@ def cached_pdf(context: Mapping[str, Any]) -> bytes | None:
     return shared_cache().get(pdf_key(context))
 
 
-def render_pdf(context: dict[str, Any], *, one_off: bool = False) -> bytes:
+def render_pdf(context: dict[str, Any]) -> bytes:
     """The board report of `context` as PDF bytes (rendered once per content, shared by all workers)."""
     key = pdf_key(context)
     cached = shared_cache().get(key)
     if cached is not None:
         return cached
-    pdf = render_report(context, one_off=one_off).pdf
+    pdf = render_report(context).pdf
     shared_cache().set(key, pdf, ttl_seconds=86_400, tags=cache_tags(context), expect=cache_generations(context))
     return pdf
 

@@ -1,12 +1,8 @@
-"""The report printed in sections, side by side in helper processes, and composed under one frame."""
+"""The report printed in sections and composed under one frame."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-from collections.abc import Iterator
-from concurrent.futures import Future
 from typing import Any
 
 import pytest
@@ -14,57 +10,21 @@ from pypdf import PdfReader
 
 from assess.reporting import compose
 from assess.reporting.pdf import render_report
-from assess.reporting.printing import Printed, pool, worker_count
-from tests.reporting.conftest import Pdf, read_pdf
-
-
-@pytest.fixture
-def helpers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Two warm helper processes, whatever the machine's core count; stopped afterwards."""
-    pool.close()
-    monkeypatch.setenv("REPORT_WORKERS", "2")
-    assert pool.wait_ready(), "the helper processes did not start"
-    yield
-    pool.close()
+from assess.reporting.printing import Printed
+from tests.reporting.conftest import Pdf
 
 
 def _sections_printed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record every section printed, by a helper process or in this one."""
+    """Record every section printed."""
     printed: list[str] = []
-    original, here = compose.submit, compose.print_html
-
-    def submit(html: str, charts: dict[str, str]) -> Future[Printed]:
-        printed.append(html)
-        return original(html, charts)
+    here = compose.print_html
 
     def print_here(html: str, charts: dict[str, str], *args: Any, **kwargs: Any) -> Printed:
         printed.append(html)
         return here(html, charts, *args, **kwargs)
 
-    monkeypatch.setattr(compose, "submit", submit)
     monkeypatch.setattr(compose, "print_html", print_here)
     return printed
-
-
-def test_helpers_print_the_same_report_as_one_process(helpers: None, single_context: dict[str, Any],
-                                                      single_pdf: Pdf) -> None:
-    assert worker_count() == 2 and pool.ready() is not None
-    parallel = read_pdf(render_report(single_context).pdf)
-    alone = read_pdf(render_report(single_context, one_off=True).pdf)  # printed here and by the helpers
-    assert parallel.pages == alone.pages == single_pdf.pages
-
-
-def test_a_helper_that_dies_costs_nothing_but_time(helpers: None, single_context: dict[str, Any],
-                                                   single_pdf: Pdf, caplog: pytest.LogCaptureFixture) -> None:
-    executor = pool.ready()
-    assert executor is not None
-    pids = {executor.submit(os.getpid).result() for _ in range(20)}
-    for pid in pids:
-        os.kill(pid, signal.SIGKILL)
-    report = read_pdf(render_report(single_context).pdf)
-    assert report.pages == single_pdf.pages
-    assert pool.broken and pool.ready() is None  # printed here from now on, not respawned again and again
-    assert "helper process died" in caplog.text
 
 
 def test_the_method_pages_are_printed_once(monkeypatch: pytest.MonkeyPatch, single_context: dict[str, Any],

@@ -18,14 +18,6 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch: pytest.Monk
         create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
 
 
-@pytest.mark.parametrize("value", ["two", "-1", "1.5"])
-def test_a_mistyped_report_workers_setting_stops_the_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                          value: str) -> None:
-    monkeypatch.setenv("REPORT_WORKERS", value)
-    with pytest.raises(ConfigError, match="REPORT_WORKERS must be a whole number"):
-        create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "SECRET_KEY": "x"})
-
-
 def test_production_cookies_are_secure(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
     monkeypatch.setenv("ASSESS_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
