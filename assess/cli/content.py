@@ -79,6 +79,18 @@ def score(answers: str, questionnaire_ref: str | None, fmt: str, lang: str | Non
 @click.option("--title", default="", help="Title of the assessment on the cover (default: the questionnaire's title).")
 def report(answers: str, output: str, questionnaire_ref: str | None, lang: str | None, title: str) -> None:
     """Write the board report (PDF) of ANSWERS, the same JSON `score` reads."""
+    import signal
+
+    # Ctrl+C stops at once, as SIGTERM does, and Chromium with it: a KeyboardInterrupt would wait at exit for
+    # the chart thread, which waits for Chromium. Nothing is written before the PDF is complete.
+    before = signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        _report(answers, output, questionnaire_ref, lang, title)
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+def _report(answers: str, output: str, questionnaire_ref: str | None, lang: str | None, title: str) -> None:
     from pathlib import Path
 
     from assess.domain.evaluation import evaluate

@@ -29,6 +29,7 @@ from assess.db import repo
 from assess.reporting.pdf import pdf_key
 from assess.services import accounts, clients, privacy, reports
 from assess.services.demo import seed_demo
+from tests.processes import command, left_after, tree
 from tests.shared_state.conftest import REDIS_URL
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # celery's own imports on Python 3.11
@@ -105,25 +106,6 @@ def _poll(get: object, attempts: int = 120) -> object:
     raise AssertionError("the report never arrived")
 
 
-def _tree(pid: int) -> set[int]:
-    """Every living process started by `pid`, however deep (from /proc)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if fields[0] != "Z":
-                parents[int(entry.name)] = int(fields[1])
-    found, frontier = set(), {pid}
-    while frontier:
-        children = {p for p, parent in parents.items() if parent in frontier} - found
-        found |= children
-        frontier = children
-    return found
-
-
 def test_many_asking_for_one_report_make_one_job_and_all_get_the_pdf(stack: Stack) -> None:
     url = f"/r/{stack.token}/report.pdf"
     first = stack.app.test_client().get(url)
@@ -196,9 +178,7 @@ def test_a_worker_process_killed_mid_report_loses_nothing_and_a_stopped_worker_l
         assert time.monotonic() < deadline, stack.log.read_text()[-2000:]
         time.sleep(0.1)
     time.sleep(0.5)  # printing has begun
-    children = [p for p in _tree(stack.worker.pid) if Path(f"/proc/{p}/cmdline").read_bytes().find(b"celery") >= 0
-                or Path(f"/proc/{p}/cmdline").read_bytes().find(b"assess") >= 0]
-    pool = [p for p in children if p != stack.worker.pid]
+    pool = [p for p in tree(stack.worker.pid) if "celery" in command(p) or "assess" in command(p)]
     assert pool, "no pool process"
     os.kill(min(pool), signal.SIGKILL)  # the process printing the report
     response = _poll(lambda: client.get(url))
@@ -206,18 +186,9 @@ def test_a_worker_process_killed_mid_report_loses_nothing_and_a_stopped_worker_l
     log = stack.log.read_text(errors="replace")
     assert "SIGKILL" in log and stack.succeeded() == 1  # the killed job went back to the queue and was printed
 
-    before = _tree(stack.worker.pid)
+    before = tree(stack.worker.pid)
     assert before
     os.kill(stack.worker.pid, signal.SIGTERM)
     stack.worker.wait(20)
-    deadline = time.monotonic() + 10
-    while (left := {p for p in before if Path(f"/proc/{p}").exists() and _state(p) != "Z"}) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not left, f"left behind: {[Path(f'/proc/{p}/cmdline').read_bytes()[:80] for p in left]}"
-
-
-def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return "Z"
+    left = left_after(before, 10)
+    assert not left, f"left behind: {[command(p) for p in left]}"
