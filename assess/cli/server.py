@@ -88,7 +88,11 @@ def worker(concurrency: int | None) -> None:
     celery = shutil.which("celery", path=os.path.dirname(sys.executable)) or shutil.which("celery")
     if celery is None:
         raise click.UsageError("celery is not installed (pip install assess installs it)")
+    os.nice(WORKER_NICENESS)  # reports yield the cores to the web app on a shared machine: respondents come first
     os.execv(celery, worker_command(celery, concurrency or int(os.environ.get("WORKER_CONCURRENCY") or os.cpu_count() or 1)))
+
+
+WORKER_NICENESS = 10
 
 
 def worker_command(celery: str, concurrency: int) -> list[str]:

@@ -7,7 +7,7 @@ import io
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from flask import Blueprint, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from assess.services.assessments import respondent_by_token
@@ -49,11 +49,15 @@ def printed_pdf(context: dict[str, Any], kind: Literal["respondent", "assessment
                 back_url: str) -> Response | tuple[str, int, dict[str, str]]:
     """The report as a download once it is printed; until then a page that says how far it is and asks again."""
     found = report_pdf(context, kind, ident, lang, retry=request.args.get("retry") == "1")
+    if request.args.get("state") == "1":  # the waiting page's script asks how far it is, without the file
+        answer = jsonify({"state": found.state if isinstance(found, Waiting) else "ready"})
+        answer.headers["Cache-Control"] = "no-store"
+        return answer
     if not isinstance(found, Waiting):
         return _pdf_attachment(context, found)
     pdf_url = request.base_url
     html = render_template("results/printing.html", waiting=found, refresh=REFRESH_SECONDS, pdf_url=pdf_url,
-                           retry_url=pdf_url + "?retry=1", back_url=back_url)
+                           state_url=pdf_url + "?state=1", retry_url=pdf_url + "?retry=1", back_url=back_url)
     status = 503 if found.state == "failed" else 202
     return html, status, {"Retry-After": str(REFRESH_SECONDS), "Cache-Control": "no-store"}
 

@@ -116,6 +116,10 @@ def test_many_asking_for_one_report_make_one_job_and_all_get_the_pdf(stack: Stac
     def ask(_: int) -> int:
         return stack.app.test_client().get(url).status_code
 
+    assert 'data-report-state="' in page  # the page's script asks for the state in between
+    state = stack.app.test_client().get(url + "?state=1")
+    assert state.status_code == 200 and state.get_json()["state"] in ("queued", "printing")
+
     with ThreadPoolExecutor(max_workers=10) as pool:
         codes = list(pool.map(ask, range(20)))
     assert set(codes) <= {200, 202}
@@ -123,6 +127,7 @@ def test_many_asking_for_one_report_make_one_job_and_all_get_the_pdf(stack: Stac
     assert response.status_code == 200 and response.data.startswith(b"%PDF")  # type: ignore[attr-defined]
     assert response.headers["Content-Disposition"].startswith("attachment;")  # type: ignore[attr-defined]
     assert stack.succeeded() == 1  # twenty-two requests, one print
+    assert stack.app.test_client().get(url + "?state=1").get_json() == {"state": "ready"}
 
 
 def test_the_api_answers_202_with_a_location_until_the_pdf_is_there(stack: Stack) -> None:

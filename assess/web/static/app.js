@@ -31,4 +31,21 @@
     });
   }
   window.addEventListener("load", drawCharts);
+
+  // A report being printed: ask for its state often (the page's own refresh is the fallback) and fetch
+  // the file the moment it is there.
+  var printing = document.querySelector("[data-report-state]");
+  if (printing && window.fetch) {
+    var url = printing.getAttribute("data-report-state");
+    var ask = function () {
+      fetch(url, { headers: { Accept: "application/json" }, cache: "no-store", credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (state) {
+          if (state.state === "ready") { window.location.replace(printing.getAttribute("data-report-file")); }
+          else if (state.state === "failed") { window.location.reload(); }
+          else { setTimeout(ask, 300); }
+        }, function () { setTimeout(ask, 2000); });
+    };
+    setTimeout(ask, 300);
+  }
 })();
