@@ -12,18 +12,44 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app
 from sqlmodel import Session
 
+from assess.cache import shared_cache
 from assess.reporting.pdf import pdf_key, render_pdf
 from assess.reporting.svg import ChartExportError
 from assess.services import reports
+from assess.tasks import REPORT_SOFT_TIME_LIMIT, REPORT_TIME_LIMIT
 
 if TYPE_CHECKING:
-    from celery import Celery
+    from celery import Celery, Task
 
 PRINT_REPORT = "assess.print_report"
+MAX_RETRIES = 2
+FAILED_KEPT = 600  # seconds a failure is shown before the next request prints again
 
 
-def print_report(kind: str, ident: int, lang: str) -> dict[str, Any]:
+def job_state_key(job: str) -> str:
+    """Where a print job's state is kept: b"1" queued (the claim), b"printing", b"failed:<error>"; gone when done."""
+    return f"report-job:{job}"
+
+
+def print_report(self: Task, kind: str, ident: int, lang: str) -> dict[str, Any]:
     """Print the report of a respondent or an assessment; return its key in the shared cache."""
+    state = job_state_key(self.request.id or "")
+    cache = shared_cache()
+    cache.set(state, b"printing", ttl_seconds=REPORT_TIME_LIMIT * 2)
+    try:
+        key = _print(kind, ident, lang)
+    except ChartExportError as error:
+        if self.request.retries >= MAX_RETRIES:
+            cache.set(state, f"failed:{type(error).__name__}".encode(), ttl_seconds=FAILED_KEPT)
+        raise
+    except Exception as error:
+        cache.set(state, f"failed:{type(error).__name__}".encode(), ttl_seconds=FAILED_KEPT)
+        raise
+    cache.release(state)  # done: the PDF is in the cache under its content key
+    return {"key": key}
+
+
+def _print(kind: str, ident: int, lang: str) -> str | None:
     catalog = current_app.extensions["assess.catalog"]
     with Session(current_app.extensions["assess.engine"]) as session:
         if kind == "respondent":
@@ -31,14 +57,12 @@ def print_report(kind: str, ident: int, lang: str) -> dict[str, Any]:
         else:
             context = reports.assessment_report_by_id(session, catalog, ident, lang)
     if context is None:  # deleted since it was asked for
-        return {"key": None}
-    pdf = render_pdf(context)
-    return {"key": pdf_key(context), "bytes": len(pdf)}
+        return None
+    render_pdf(context)
+    return pdf_key(context)
 
 
 def register(celery: Celery) -> None:
-    from assess.tasks import REPORT_SOFT_TIME_LIMIT, REPORT_TIME_LIMIT
-
     # A chart that timed out is retried twice (a new Chromium may answer), then the task fails and says so.
-    celery.task(name=PRINT_REPORT, autoretry_for=(ChartExportError,), max_retries=2, retry_backoff=2,
-                time_limit=REPORT_TIME_LIMIT, soft_time_limit=REPORT_SOFT_TIME_LIMIT)(print_report)
+    celery.task(name=PRINT_REPORT, bind=True, autoretry_for=(ChartExportError,), max_retries=MAX_RETRIES,
+                retry_backoff=2, time_limit=REPORT_TIME_LIMIT, soft_time_limit=REPORT_SOFT_TIME_LIMIT)(print_report)

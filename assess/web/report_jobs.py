@@ -2,7 +2,9 @@
 
 With Redis (and `assess worker`) a report that is not printed yet becomes one background task per
 content, however many ask for it at once; the caller shows its state (queued, printing, failed) and
-asks again. Without Redis it is printed right here, as a task run in this process.
+asks again. The state lives next to the PDF in the shared cache, written by the task itself
+(assess.tasks.reports), so asking costs two cache reads. Without Redis it is printed right here, as
+a task run in this process.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from flask import current_app
 from assess.cache import shared_cache
 from assess.reporting.pdf import cached_pdf, pdf_key
 from assess.tasks import REPORT_TIME_LIMIT, celery_of
-from assess.tasks.reports import PRINT_REPORT
+from assess.tasks.reports import PRINT_REPORT, job_state_key
 
 State = Literal["queued", "printing", "failed"]
 
@@ -48,27 +50,15 @@ def report_pdf(context: dict[str, Any], kind: Literal["respondent", "assessment"
 
         return render_pdf(context)
     job = "report-" + pdf_key(context).split(":", 1)[1][:48]
-    result = celery.AsyncResult(job)
-    state = result.state
-    if state == "SUCCESS":
-        stored = (result.result or {}).get("key")
-        pdf = shared_cache().get(stored) if isinstance(stored, str) else None
-        if pdf is not None:
-            return pdf
-        state = "PENDING"  # printed, but gone from the cache since (or the data changed): print again
-        _forget(result, job)
-    elif state == "FAILURE":
+    state_key = job_state_key(job)
+    state = shared_cache().get(state_key)
+    if state is not None and state.startswith(b"failed"):
         if not retry:
-            return Waiting("failed", type(result.result).__name__)
-        _forget(result, job)
-        state = "PENDING"
-    if state in ("STARTED", "RETRY"):
+            return Waiting("failed", state.partition(b":")[2].decode(errors="replace"))
+        shared_cache().release(state_key)
+        state = None
+    if state == b"printing":
         return Waiting("printing")
-    if shared_cache().claim("claim:" + job, REPORT_TIME_LIMIT * 2):  # one job per content, across all web workers
+    if state is None and shared_cache().claim(state_key, REPORT_TIME_LIMIT * 2):  # one job per content, all workers
         task.apply_async((kind, ident, lang), task_id=job)
     return Waiting("queued")
-
-
-def _forget(result: Any, job: str) -> None:
-    result.forget()
-    shared_cache().release("claim:" + job)
