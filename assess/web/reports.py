@@ -31,14 +31,6 @@ def attachment(exported: Exported) -> Response:
 REFRESH_SECONDS = 2
 
 
-def pdf_download(context: Mapping[str, Any]) -> Response:
-    """Render the report context as a PDF attachment, in this process (the CLI's and the tests' way)."""
-    from assess.reporting.pdf import render_pdf  # WeasyPrint and kaleido load on the first download
-
-    pdf = render_pdf(dict(context))
-    return _pdf_attachment(context, pdf)
-
-
 def _pdf_attachment(context: Mapping[str, Any], pdf: bytes) -> Response:
     meta = context["meta"]
     current_app.logger.info("board report delivered: %d bytes", len(pdf))
