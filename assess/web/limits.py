@@ -9,7 +9,7 @@ proxy comes from ProxyFix (assess.web.security.init_proxy, ASSESS_TRUSTED_PROXIE
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response, g
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -25,7 +25,31 @@ def init_app(app: Flask) -> None:
     if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", REDIS_TIMEOUTS)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "assess")
+    # Flask runs an app's after_request hooks last-registered first: this one runs after the limiter's headers.
+    app.after_request(_own_retry_after)
     limiter.init_app(app)
+    app.after_request(_remember_retry_after)  # and this one before them
     # One limiter serves every app of the process (the views are decorated at import); each app starts with
     # its own storage, so a fallback an earlier app (a test) fell into must not carry over.
     limiter._storage_dead = False
+
+
+def _remember_retry_after(response: Response) -> Response:
+    g.assess_retry_after = response.headers.get("Retry-After")
+    return response
+
+
+def _own_retry_after(response: Response) -> Response:
+    """Retry-After says when to ask again: the limiter's window only on a 429, the view's own value elsewhere.
+
+    Flask-Limiter (headers_enabled) writes the end of the current rate-limit window into every limited
+    response, over a view's own value: a client polling a report that said "ask again in 2 s" was told
+    to wait up to a minute."""
+    if response.status_code == 429:
+        return response
+    own = g.get("assess_retry_after")
+    if own is None:
+        response.headers.pop("Retry-After", None)
+    else:
+        response.headers["Retry-After"] = own
+    return response

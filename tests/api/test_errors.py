@@ -136,3 +136,23 @@ def test_server_errors_are_json_without_details(app: Flask, api: Api, seeded: Se
 def test_other_pages_keep_their_html_errors(client: FlaskClient) -> None:
     response = client.get("/no-such-page")
     assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+def test_a_waiting_report_says_its_own_retry_after_not_the_rate_limit_window(
+        limited_app: Flask, seeded: Seeded, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Flask-Limiter writes the end of its window (up to a minute here) into Retry-After on every limited
+    response; a client that follows it must ask for its report again after the view's 2 s, not a minute later."""
+    from assess.web.api import results
+    from assess.web.report_jobs import Waiting
+    from assess.web.reports import REFRESH_SECONDS
+
+    monkeypatch.setattr(results, "report_pdf_or_waiting", lambda *args, **kwargs: Waiting("queued"))
+    api = Api(limited_app.test_client(), seeded.api_token)
+    waiting = api.get(f"/assessments/{seeded.assessment_id}/report.pdf")
+    assert waiting.status_code == 202
+    assert waiting.headers["Retry-After"] == str(REFRESH_SECONDS)
+    assert waiting.headers["X-RateLimit-Remaining"] == "2"  # the limit's own headers stay
+    listed = api.get("/organisations")
+    assert listed.status_code == 200 and "Retry-After" not in listed.headers  # nothing to wait for
+    limited = next(r for r in (api.get("/organisations") for _ in range(5)) if r.status_code == 429)
+    assert int(limited.headers["Retry-After"]) > REFRESH_SECONDS

@@ -30,6 +30,7 @@ from assess.reporting.pdf import pdf_key
 from assess.services import accounts, clients, privacy, reports
 from assess.services.demo import seed_demo
 from assess.tasks.reports import job_state_key
+from tests.conftest import new_database
 from tests.processes import command, left_after, tree
 from tests.shared_state.conftest import REDIS_URL
 
@@ -59,18 +60,22 @@ class Stack:
         return len(re.findall(r"Task assess\.print_report\[[^\]]+\] succeeded", self.log.read_text(errors="replace")))
 
 
-def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def _start_worker(env: dict[str, str], log: Path, concurrency: int = 1) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:  # the child keeps its own copy of the descriptor
-        return subprocess.Popen([sys.executable, "-m", "assess", "worker", "--concurrency", "1"], env=env,
+        return subprocess.Popen([sys.executable, "-m", "assess", "worker", "--concurrency", str(concurrency)], env=env,
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Stack]:
+    with new_database(tmp_path) as database_url:  # SQLite, or PostgreSQL in the suite's PostgreSQL run
+        yield from _stack(tmp_path, database_url)
+
+
+def _stack(tmp_path: Path, database_url: str) -> Iterator[Stack]:
     url = _redis_url(DB)
     client = redis.Redis.from_url(url)
     client.flushdb()
-    database_url = f"sqlite:///{tmp_path / 'assess.db'}"
     app = create_app({"TESTING": True, "SECRET_KEY": "shared", "DATABASE_URL": database_url, "REDIS_URL": url,
                       "UPGRADE_DATABASE": True})
     use_cache(RedisCache(url))  # the web side reads the cache the worker writes
@@ -80,9 +85,9 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "shared", "REDIS_URL": url,
            "PYTHONWARNINGS": "ignore::DeprecationWarning", "PYTHONUNBUFFERED": "1"}
     log = tmp_path / "worker.log"
-    worker = _start_worker(env, log)
-    yield Stack(app, token, worker, log, env)
-    _stop(worker)
+    stack = Stack(app, token, _start_worker(env, log), log, env)
+    yield stack
+    _stop(stack.worker)  # a test may have replaced it
     use_cache(None)
     app.extensions["assess.engine"].dispose()
     client.flushdb()
@@ -155,6 +160,35 @@ def test_the_api_answers_202_with_a_location_until_the_pdf_is_there(stack: Stack
     assert waiting.headers["Location"].startswith(url) and waiting.headers["Retry-After"]
     done = _poll(lambda: client.get(waiting.headers["Location"], headers=headers))
     assert done.status_code == 200 and done.data.startswith(b"%PDF")  # type: ignore[attr-defined]
+
+
+def test_pool_processes_print_at_the_same_time_each_over_its_own_database_connection(stack: Stack) -> None:
+    """Pool processes are forked from the worker: sharing its pooled connection, two reports printed at once
+    broke each other's queries on PostgreSQL (a report failed with OperationalError or ProgrammingError)."""
+    _stop(stack.worker)
+    stack.worker = _start_worker(stack.env, stack.log, concurrency=2)
+    catalog = stack.app.extensions["assess.catalog"]
+    with Session(stack.app.extensions["assess.engine"]) as session:
+        workspace = accounts.create_workspace(session, "Parallel Beratung").id or 0
+        org = clients.create_organisation(session, workspace, name="Parallel", industry="retail", size="50-249")
+        assessment = clients.create_assessment(session, catalog, workspace, org.id or 0,
+                                               questionnaire_id="digital-readiness")
+        tokens = []
+        first, second = (q.id for q in list(catalog.get("digital-readiness").questions())[:2])
+        for index in range(8):  # eight different reports
+            invitation = clients.invite(session, assessment, role="executive")
+            repo.upsert_answers(session, invitation.respondent.id or 0, [
+                (first, str(1 + index % 4), "", ""), (second, str(1 + index // 4), "", "")])
+            tokens.append(invitation.token)
+        session.commit()
+    urls = [f"/r/{token}/report.pdf" for token in tokens]
+    client = stack.app.test_client()
+    assert {client.get(url).status_code for url in urls} == {202}  # eight jobs queued at once
+    for url in urls:
+        response = _poll(lambda url=url: client.get(url))  # type: ignore[misc]
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]  # type: ignore[attr-defined]
+    log = stack.log.read_text(errors="replace")
+    assert stack.succeeded() == len(urls) and "raised unexpected" not in log, log[-3000:]
 
 
 def test_the_printed_pdf_is_deleted_with_its_respondent(stack: Stack) -> None:
