@@ -7,12 +7,15 @@ the assessment, respondent or organisation (or `assess purge`) deletes it too.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from sqlmodel import Session
 
-from assess.cache import shared_cache
+from assess.cache import Cache, shared_cache
 from assess.reporting.pdf import pdf_key, render_pdf
 from assess.reporting.svg import ChartExportError
 from assess.services import reports
@@ -24,6 +27,10 @@ if TYPE_CHECKING:
 PRINT_REPORT = "assess.print_report"
 MAX_RETRIES = 2
 FAILED_KEPT = 600  # seconds a failure is shown before the next request prints again
+# A printing task says so every HEARTBEAT seconds; a worker killed outright (SIGKILL, a lost machine) stops
+# saying it, its "printing" expires after PRINTING_KEPT and the next request queues the report again.
+HEARTBEAT = 3.0
+PRINTING_KEPT = 10
 
 
 def job_state_key(job: str) -> str:
@@ -31,16 +38,40 @@ def job_state_key(job: str) -> str:
     return f"report-job:{job}"
 
 
+QUEUED_KEPT = REPORT_TIME_LIMIT * 2  # a queued job no worker took is queued again after this long
+
+
+@contextmanager
+def _printing(cache: Cache, state: str) -> Iterator[None]:
+    """Say "printing" while the block runs, renewed every HEARTBEAT seconds; stop saying it when it ends."""
+    done = threading.Event()
+
+    def beat() -> None:
+        while not done.wait(HEARTBEAT):
+            cache.set(state, b"printing", ttl_seconds=PRINTING_KEPT)
+
+    cache.set(state, b"printing", ttl_seconds=PRINTING_KEPT)
+    thread = threading.Thread(target=beat, name="report-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
 def print_report(self: Task, kind: str, ident: int, lang: str) -> dict[str, Any]:
     """Print the report of a respondent or an assessment; return its key in the shared cache."""
     state = job_state_key(self.request.id or "")
     cache = shared_cache()
-    cache.set(state, b"printing", ttl_seconds=REPORT_TIME_LIMIT * 2)
     try:
-        key = _print(kind, ident, lang)
+        with _printing(cache, state):
+            key = _print(kind, ident, lang)
     except ChartExportError as error:
         if self.request.retries >= MAX_RETRIES:
             cache.set(state, f"failed:{type(error).__name__}".encode(), ttl_seconds=FAILED_KEPT)
+        else:  # Celery sends it again in a moment
+            cache.set(state, b"1", ttl_seconds=QUEUED_KEPT)
         raise
     except Exception as error:
         cache.set(state, f"failed:{type(error).__name__}".encode(), ttl_seconds=FAILED_KEPT)

@@ -16,8 +16,8 @@ from flask import current_app
 
 from assess.cache import shared_cache
 from assess.reporting.pdf import cached_pdf, pdf_key
-from assess.tasks import REPORT_TIME_LIMIT, celery_of
-from assess.tasks.reports import PRINT_REPORT, job_state_key
+from assess.tasks import celery_of
+from assess.tasks.reports import PRINT_REPORT, QUEUED_KEPT, job_state_key
 
 State = Literal["queued", "printing", "failed"]
 
@@ -59,6 +59,6 @@ def report_pdf(context: dict[str, Any], kind: Literal["respondent", "assessment"
         state = None
     if state == b"printing":
         return Waiting("printing")
-    if state is None and shared_cache().claim(state_key, REPORT_TIME_LIMIT * 2):  # one job per content, all workers
+    if state is None and shared_cache().claim(state_key, QUEUED_KEPT):  # one job per content, all workers
         task.apply_async((kind, ident, lang), task_id=job)
     return Waiting("queued")

@@ -162,6 +162,43 @@ def test_the_api_answers_202_with_a_location_until_the_pdf_is_there(stack: Stack
     assert done.status_code == 200 and done.data.startswith(b"%PDF")  # type: ignore[attr-defined]
 
 
+def _wait_until_printing(stack: Stack, url: str) -> None:
+    with Session(stack.app.extensions["assess.engine"]) as session:
+        context = reports.respondent_report(session, stack.app.extensions["assess.catalog"], stack.token, "de")
+    assert context is not None
+    state = job_state_key("report-" + pdf_key(context).split(":", 1)[1][:48])
+    cache = RedisCache(_redis_url(DB))
+    deadline = time.monotonic() + 60
+    while cache.get(state) != b"printing":  # the task has begun (its first report also starts Chromium: seconds)
+        assert time.monotonic() < deadline, stack.log.read_text()[-2000:]
+        time.sleep(0.02)
+
+
+def test_a_worker_killed_outright_mid_report_leaves_no_process_and_the_next_worker_prints_it(stack: Stack) -> None:
+    """SIGKILL on the worker itself (as the kernel's OOM killer or a lost container does): its pool and
+    Chromium end with it, and the report is printed by the worker that starts next, within seconds rather
+    than after Redis' redelivery timeout (its "printing" expires when nobody renews it)."""
+    url = f"/r/{stack.token}/report.pdf"
+    client = stack.app.test_client()
+    assert client.get(url).status_code == 202
+    _wait_until_printing(stack, url)
+    deadline = time.monotonic() + 30
+    before = tree(stack.worker.pid)
+    while not any("chrom" in command(p) for p in before):  # drawing its charts
+        assert time.monotonic() < deadline, [command(p) for p in before]
+        time.sleep(0.02)
+        before = tree(stack.worker.pid)
+    os.kill(stack.worker.pid, signal.SIGKILL)
+    stack.worker.wait(10)
+    left = left_after(before, 10)
+    assert not left, f"left behind: {[command(p) for p in left]}"
+    started = time.monotonic()
+    stack.worker = _start_worker(stack.env, stack.log)
+    response = _poll(lambda: client.get(url))
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")  # type: ignore[attr-defined]
+    assert time.monotonic() - started < 45  # the redelivery timeout is 300 s
+
+
 def test_pool_processes_print_at_the_same_time_each_over_its_own_database_connection(stack: Stack) -> None:
     """Pool processes are forked from the worker: sharing its pooled connection, two reports printed at once
     broke each other's queries on PostgreSQL (a report failed with OperationalError or ProgrammingError)."""
