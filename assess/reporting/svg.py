@@ -8,15 +8,18 @@ the same chart of the same result is rendered once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import shutil
+import signal
 import threading
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assess import processes
 from assess.cache import content_key, shared_cache, use_cache
 
 if TYPE_CHECKING:
@@ -46,12 +49,15 @@ class ChartExportError(RuntimeError):
 
 
 class _Server:
-    """kaleido's sync server, started once; it pairs requests and answers by order, so one call at a time."""
+    """kaleido's sync server, started once; it pairs requests and answers by order, so one call at a time.
+
+    A chart that takes longer than EXPORT_TIMEOUT means Chromium stopped answering: its processes are
+    killed and the next chart starts a new one (a stale answer must never reach the next caller)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.started = False
-        self.wedged = False  # after a timeout the queue may hold a stale answer: refuse further calls
+        self.wedged = False  # a Chromium that could not be replaced: refuse further calls
 
     def start(self) -> None:
         with self.lock:
@@ -78,8 +84,33 @@ class _Server:
             try:
                 return outcome.result(timeout=EXPORT_TIMEOUT)
             except TimeoutError:
-                self.wedged = True
+                self.wedged = not _abandon_browser()
+                self.started = False
                 raise ChartExportError(f"Chromium did not render a chart within {EXPORT_TIMEOUT:.0f} s") from None
+
+
+def _abandon_browser() -> bool:
+    """Kill kaleido's Chromium and give kaleido a new, unstarted server; False where kaleido's insides changed.
+
+    kaleido's server is a singleton whose thread reads its queues through `self`: it gets a new instance
+    (new queues), and the old thread, its browser gone, ends on the None it is sent."""
+    import kaleido
+    from kaleido import _sync_server
+
+    old = getattr(kaleido, "_global_server", None)
+    server_class = getattr(_sync_server, "GlobalKaleidoServer", None)
+    if old is None or server_class is None or not hasattr(old, "_task_queue"):
+        log.error("kaleido's server has changed; a Chromium that stopped answering cannot be replaced (see svg.py)")
+        return False
+    browsers = {pid for pid in processes.tree(os.getpid()) if "chrom" in processes.command(pid)}
+    for pid in browsers:  # kaleido's only children: Chromium and choreographer's wrapper around it
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    log.warning("Chromium stopped answering; killed %d of its processes, the next chart starts a new one", len(browsers))
+    old._task_queue.put(None)
+    server_class._instance = None
+    kaleido._global_server = server_class()
+    return True
 
 
 def _fix_kaleido_navigation() -> None:

@@ -59,3 +59,28 @@ def test_missing_chromium_names_the_package(monkeypatch: pytest.MonkeyPatch) -> 
 def test_every_chart_has_a_print_version(multi_context: dict[str, Any]) -> None:
     charts = chart_svgs(multi_context)
     assert set(charts) == set(CHARTS) - ({"timeline"} if not multi_context["roadmap"]["phases"] else set())
+
+
+def test_a_chromium_that_stops_answering_is_replaced_not_kept_for_the_process_s_life(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A frozen Chromium (SIGSTOP stands for a hung browser) costs one chart: it is killed, and the next chart
+    is drawn by a new one in the same process; no frozen process is left behind."""
+    import os
+    import signal
+
+    from tests.processes import command, left_after, tree
+
+    svg.cache_clear()
+    assert svg.figure_svg(go.Figure(go.Bar(x=[1, 2], y=[3, 4])), 300, 200).startswith("<svg")
+    frozen = {pid for pid in tree(os.getpid()) if "chrom" in command(pid)}
+    assert frozen
+    for pid in frozen:
+        os.kill(pid, signal.SIGSTOP)
+    monkeypatch.setattr(svg, "EXPORT_TIMEOUT", 3.0)
+    with pytest.raises(svg.ChartExportError, match="did not render"):
+        svg.figure_svg(go.Figure(go.Bar(x=[1, 2], y=[5, 6])), 300, 200)
+    assert not left_after(frozen, 10), "the frozen Chromium is still there"
+    monkeypatch.setattr(svg, "EXPORT_TIMEOUT", 60.0)
+    again = svg.figure_svg(go.Figure(go.Bar(x=[1, 2], y=[7, 8])), 300, 200)
+    assert again.startswith("<svg") and not svg._server.wedged
+    assert {pid for pid in tree(os.getpid()) if "chrom" in command(pid)}.isdisjoint(frozen)
