@@ -66,3 +66,8 @@ def test_bearer_security_and_request_schemas(client: FlaskClient) -> None:
     assert put["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/AnswersIn"}
     pdf = document["paths"]["/api/v1/assessments/{assessment_id}/report.pdf"]["get"]
     assert "application/pdf" in pdf["responses"]["200"]["content"]
+    for waiting in ("202", "503"):  # a report still printing, or one that failed: the client learns when to ask again
+        answer = pdf["responses"][waiting]
+        assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ReportJob"}
+        assert set(answer["headers"]) == {"Location", "Retry-After"}
+    assert set(schemas["ReportJob"]["properties"]["status"]["enum"]) == {"queued", "printing", "failed"}

@@ -55,6 +55,10 @@ def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     return parameters
 
 
+def _headers(headers: Mapping[str, str]) -> dict[str, Any]:
+    return {name: {"description": text, "schema": {"type": "string"}} for name, text in headers.items()}
+
+
 def _responses(op: Operation, refs: Mapping[Any, Any], has_ids: bool) -> dict[str, Any]:
     if op.response is not None:
         content = {op.media_type: {"schema": refs[(op.response, "serialization")]}}
@@ -64,8 +68,12 @@ def _responses(op: Operation, refs: Mapping[Any, Any], has_ids: bool) -> dict[st
         content = {op.media_type: {}}
     success: dict[str, Any] = {"description": op.summary, "content": content}
     if op.headers:
-        success["headers"] = {name: {"description": text, "schema": {"type": "string"}} for name, text in op.headers.items()}
+        success["headers"] = _headers(op.headers)
     responses: dict[str, Any] = {str(op.status): success}
+    for other in op.others:
+        responses[str(other.status)] = {
+            "description": other.description, "headers": _headers(other.headers),
+            "content": {"application/json": {"schema": refs[(other.model, "serialization")]}}}
     if op.body is not None:
         responses["400"] = _error("The body is not valid JSON.")
         responses["413"] = _error("The body is too large.")
@@ -88,6 +96,8 @@ def _models(operations: Sequence[Operation]) -> Iterable[tuple[type[BaseModel], 
             yield op.body, "validation"
         if op.response is not None:
             yield op.response, "serialization"
+        for other in op.others:
+            yield other.model, "serialization"
 
 
 def openapi_document(operations: Sequence[Operation]) -> dict[str, Any]:

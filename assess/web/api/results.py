@@ -10,8 +10,8 @@ from assess.services import aggregate, exports, reports
 from assess.services.audit import record
 from assess.web.api.assessments import assessment_or_404
 from assess.web.api.auth import actor
-from assess.web.api.routing import operation
-from assess.web.api.schemas import LanguageQuery, ReportQuery, Result
+from assess.web.api.routing import OtherResponse, json_response, operation
+from assess.web.api.schemas import LanguageQuery, ReportJob, ReportQuery, Result
 from assess.web.database import catalog, db
 from assess.web.report_jobs import Waiting
 from assess.web.report_jobs import report_pdf as report_pdf_or_waiting
@@ -32,22 +32,28 @@ def result(assessment_id: int, query: LanguageQuery) -> Response:
     return response
 
 
+_ASK_AGAIN = {"Location": "Where to ask again.", "Retry-After": "Seconds to wait before asking again."}
+
+
 @operation("GET", "/assessments/<int:assessment_id>/report.pdf", summary="The board report as PDF: 200 with the file "
            "once it is printed; until then 202 with its state, a Location to ask again and Retry-After", tag=TAG,
-           media_type="application/pdf", query=ReportQuery)
+           media_type="application/pdf", query=ReportQuery, others=(
+               OtherResponse(202, "Queued or printing: ask again at Location after Retry-After seconds.", ReportJob,
+                             _ASK_AGAIN),
+               OtherResponse(503, "Printing failed (`error` says why); `retry` prints it again.", ReportJob,
+                             _ASK_AGAIN)))
 def report_pdf(assessment_id: int, query: ReportQuery) -> Response:
     row, org = assessment_or_404(assessment_id)
     made_of = exports.source(db(), catalog(), row, org, query.lang)
     context = reports.assessment_report(db(), catalog(), row, org, made_of.lang)
     found = report_pdf_or_waiting(context, "assessment", assessment_id, made_of.lang, retry=query.retry)
     if isinstance(found, Waiting):
-        waiting = jsonify({"status": found.state, "error": found.error or None,
-                           "retry": url_for(request.endpoint or "", assessment_id=assessment_id, lang=made_of.lang,
-                                            retry=1) if found.state == "failed" else None})
-        waiting.headers["Location"] = url_for(request.endpoint or "", assessment_id=assessment_id, lang=made_of.lang)
-        waiting.headers["Retry-After"] = str(REFRESH_SECONDS)
-        waiting.status_code = 503 if found.state == "failed" else 202
-        return waiting
+        failed = found.state == "failed"
+        job = ReportJob(status=found.state, error=found.error or None, retry=url_for(
+            request.endpoint or "", assessment_id=assessment_id, lang=made_of.lang, retry=1) if failed else None)
+        return json_response(job, 503 if failed else 202, {
+            "Location": url_for(request.endpoint or "", assessment_id=assessment_id, lang=made_of.lang),
+            "Retry-After": str(REFRESH_SECONDS)})
     record(db(), actor(), "export_pdf", "assessment", assessment_id)
     response = attachment(exports.Exported(found, "application/pdf", exports.report_file_name(
         org.name, row.created_at.date().isoformat())))

@@ -27,6 +27,16 @@ View = Callable[..., Response]
 
 
 @dataclass(frozen=True, slots=True)
+class OtherResponse:
+    """A documented answer besides the operation's success (e.g. 202 while a report is printed)."""
+
+    status: int
+    description: str
+    model: type[BaseModel]
+    headers: Mapping[str, str] = field(default_factory=dict)  # response header -> description
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     """One endpoint as the OpenAPI document describes it."""
 
@@ -43,6 +53,7 @@ class Operation:
     public: bool = False
     description: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)  # response header -> description
+    others: tuple[OtherResponse, ...] = ()
 
 
 OPERATIONS: list[Operation] = []

@@ -124,6 +124,14 @@ class ReportQuery(LanguageQuery):
     retry: bool = Field(default=False, description="Print again after the report failed (a 503 said so).")
 
 
+class ReportJob(_Output):
+    """A board report that is not printed yet: ask again at `Location` after `Retry-After` seconds."""
+
+    status: Literal["queued", "printing", "failed"]
+    error: str | None = Field(default=None, description="What went wrong, for a failed report.")
+    retry: str | None = Field(default=None, description="For a failed report: the URL that prints it again.")
+
+
 # ---- organisations --------------------------------------------------------------------------------------------------
 
 class OrganisationIn(_Input):
