@@ -57,7 +57,8 @@ def sections(context: dict[str, Any], chart_names: set[str] | Mapping[str, objec
                                **{"running_section": "", **extra})
         return Section(name, html, tuple(chart for chart in shows if chart in links), static)
 
-    parts = [section("summary", "_summary.html"), section("charts", "_charts.html", ("radar", "bars"))]
+    parts = [section("summary", "_glance.html"), section("standing", "_standing.html"),
+             section("charts", "_charts.html", ("radar", "bars"))]
     if context["multi"]:
         parts.append(section("respondents", "_respondents.html", ("spread",)))
     parts += [section(f"dim-{d['id']}", "_dimension.html", d=d) for d in context["dimensions"]]

@@ -16,7 +16,9 @@ from assess.domain.evaluation import Evaluation
 from assess.domain.levels import LEVELS
 from assess.domain.questionnaire import Question
 from assess.domain.scoring import DISAGREEMENT_LEVELS
+from assess.reporting.catalogs import translations
 from assess.reporting.explain import level_name
+from assess.reporting.glance import at_a_glance
 from assess.reporting.serialize import evaluation_to_dict, question_to_dict
 
 
@@ -63,16 +65,16 @@ def _question_detail(question: Question, position: int, serialised: dict[str, An
     single = responses[0].answers.get(question.id) if len(responses) == 1 else None
     data["help"] = question.help.get(lang) if question.help else ""
     data["level_texts"] = [question.level_text(level, lang) for level in LEVELS]
-    data["chosen_text"] = data["level_texts"][round(level) - 1] if level is not None else ""
+    # One rounding rule everywhere: a level's name and text are those of the last level fully reached (2.9 is level 2).
+    data["chosen_text"] = data["level_texts"][int(level) - 1] if level is not None else ""
     data["answer"] = None if single is None else str(single.value)
     data["distribution"] = _distribution(responses, question.id)
     data["comments"] = [
         {"role": r.role or "", "name": r.name or "", "text": a.comment}
         for r in responses if (a := r.answers.get(question.id)) is not None and a.comment.strip()
     ]
-    data["na_reasons"] = [
-        a.reason for r in responses if (a := r.answers.get(question.id)) is not None and a.is_na and a.reason
-    ]
+    data["na_reasons"] = list(dict.fromkeys(  # each reason once, however many gave it
+        a.reason.strip() for r in responses if (a := r.answers.get(question.id)) is not None and a.is_na and a.reason))
     return data
 
 
@@ -102,8 +104,6 @@ def build_report_context(
     result = evaluation_to_dict(ev, lang)
     lang = result["language"]
     questions = _question_details(ev, responses, result, lang)
-    scored = [d for d in result["dimensions"] if d["score"] is not None]
-    ranked = sorted(scored, key=lambda d: (-d["score"], d["id"]))
     dimensions = []
     for d in result["dimensions"]:
         dimension = ev.questionnaire.dimension(d["id"])
@@ -124,8 +124,7 @@ def build_report_context(
                 for d in result["dimensions"]
             },
         }
-    first_phase = result["roadmap"]["phases"][0] if result["roadmap"]["phases"] else None
-    return {
+    context = {
         "lang": lang,
         "meta": {
             "organisation": meta.organisation, "title": meta.title or result["questionnaire"]["title"],
@@ -137,8 +136,6 @@ def build_report_context(
         "multi": result["respondents"] > 1,
         "overall": result["overall"],
         "dimensions": dimensions,
-        "strongest": ranked[:3],
-        "weakest": list(reversed(ranked[-3:])) if len(ranked) > 3 else list(reversed(ranked)),
         "flags": result["flags"],
         # the workshop agenda: the disagreements ranked by relevance, capped (domain/perception.py)
         "disagreements": [{**questions[a["question"]], **{k: a[k] for k in ("relevance", "by_role", "split", "in_roadmap")}}
@@ -148,7 +145,6 @@ def build_report_context(
         "findings": result["findings"],
         "roadmap": result["roadmap"],
         "measure_titles": {m["id"]: m["title"] for m in _all_measures(result["roadmap"])},
-        "first_phase": first_phase,
         "change": change,
         "result": result,
         "dimension_titles": {d["id"]: d["title"] for d in result["dimensions"]},
@@ -157,4 +153,20 @@ def build_report_context(
             "max_na_share": ev.questionnaire.scoring.max_na_share,
             "disagreement_levels": DISAGREEMENT_LEVELS,
         },
+        "basis": _basis(ev, result["respondents"], lang),
     }
+    context["glance"] = at_a_glance(context)
+    return context
+
+
+def _basis(ev: Evaluation, respondents: int, lang: str) -> str:
+    """What the levels rest on: one person's answers, the mean of several, or the workshop's agreement."""
+    ngettext = translations(lang).ngettext
+    agreed = sum(1 for q in ev.card.questions.values() if q.consensus)
+    if agreed:
+        return ngettext("%(num)d question agreed in the workshop, the others the mean of the respondents",
+                        "%(num)d questions agreed in the workshop, the others the mean of the respondents",
+                        agreed) % {"num": agreed}
+    if respondents == 1:
+        return translations(lang).gettext("the answers of one respondent")
+    return ngettext("the mean of %(num)d respondent", "the mean of %(num)d respondents", respondents) % {"num": respondents}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,9 @@ from tests.reporting.conftest import Pdf, ink_past_right_margin, page_image_ink,
 
 
 def _squash(text: str) -> str:
-    """Without any white space: a title wrapped at a hyphen ("Online-\nBuchungen") still matches."""
-    return "".join(text.split())
+    """Without any white space or the hyphens of automatic hyphenation (U+2010 at a line's end): a title wrapped at
+    a hyphen ("Online-\nBuchungen") or hyphenated ("ge‐\nprüft") still matches."""
+    return "".join(re.sub("\u2010\\s+", "", text).split())
 
 
 def test_single_report_has_cover_contents_and_every_section(single_pdf: Pdf, single_context: dict[str, Any]) -> None:
@@ -37,19 +39,38 @@ def test_single_report_has_cover_contents_and_every_section(single_pdf: Pdf, sin
     assert "Roadmap" in single_pdf.text and "Quality Gate vor Phase 2" in single_pdf.text
 
 
-def test_executive_summary_is_one_page_with_flags_and_first_phase(single_pdf: Pdf, single_context: dict[str, Any]) -> None:
-    first, charts = single_pdf.section_page("Management-Zusammenfassung"), single_pdf.section_page("Reifegrad im Überblick")
-    assert charts == first + 1, "the executive summary must fit on one page"
+def test_page_one_says_where_the_company_stands_what_to_decide_and_what_comes_first(
+        single_pdf: Pdf, single_context: dict[str, Any]) -> None:
+    """A board member reads one page: key messages, the decisions asked of them, the 90-day plan with owners."""
+    first, second = single_pdf.section_page("Auf einen Blick"), single_pdf.section_page("Wo Sie stehen")
+    assert second == first + 1, "at a glance must fit on one page"
     page = single_pdf.pages[first - 1]
-    assert single_context["flags"], "the example is chosen to raise isolated-solution warnings"
-    for flag in single_context["flags"][:3]:  # the first three; the rest are counted and in their own section
-        assert _squash(flag["message"]) in _squash(page)
-    if len(single_context["flags"]) > 3:
-        assert "weitere Risiken im Abschnitt" in page or "weiteres Risiko im Abschnitt" in page
-    for dimension in single_context["strongest"] + single_context["weakest"]:
-        assert _squash(dimension["title"]) in _squash(page)
-    assert _squash(single_context["first_phase"]["measures"][0]["title"]) in _squash(page)
-    assert "GESAMTINDEX" in page and "Der erste Schritt" in page  # labels are set in capitals
+    for heading in ("Kernaussagen", "Was die Geschäftsführung entscheiden soll", "Die ersten 90 Tage"):
+        assert heading in page, heading
+    assert "VERANTWORTLICH" in page  # an owner column to fill in (headers are set in capitals)
+    measures = [m for p in single_context["roadmap"]["phases"] for m in p["measures"]]
+    assert _squash(measures[0]["title"]) in _squash(page)  # what comes first
+    assert _squash(single_context["roadmap"]["quick_wins"][0]["title"]) in _squash(page)
+    assert "Phase 1 freigeben" in page and "Personentage" in page
+    weakest = min((d for d in single_context["dimensions"] if d["score"] is not None), key=lambda d: d["score"])
+    assert _squash(weakest["title"]) in _squash(page)
+
+
+def test_page_two_ranks_every_dimension_once_and_gives_each_risk_one_sentence(
+        single_pdf: Pdf, single_context: dict[str, Any]) -> None:
+    """Five dimensions, five ranks: no dimension on a "strongest" and a "weakest" list at once."""
+    start = single_pdf.section_page("Wo Sie stehen")
+    page = single_pdf.pages[start - 1]
+    table = page.split("Aufwand")[0]
+    by_score = sorted((d for d in single_context["dimensions"] if d["score"] is not None), key=lambda d: -d["score"])
+    positions = [table.find(d["title"]) for d in by_score]
+    assert -1 not in positions and positions == sorted(positions), "ranked from the highest score down"
+    assert all(table.count(d["title"]) == 1 for d in by_score)
+    following = _squash(page + single_pdf.pages[start])
+    assert single_context["flags"]
+    for flag in single_context["flags"]:
+        assert _squash(flag["message"]) in following
+    assert "Stärkste Dimensionen" not in single_pdf.text and "Schwächste Dimensionen" not in single_pdf.text
 
 
 def test_contents_lists_page_numbers_that_point_at_the_sections(single_pdf: Pdf, single_context: dict[str, Any]) -> None:
@@ -81,7 +102,7 @@ def test_running_header_names_organisation_and_title(single_pdf: Pdf) -> None:
 
 def test_umlauts_survive(single_pdf: Pdf) -> None:
     text = single_pdf.text
-    for word in ("Kundenkanäle", "Führung & Kultur", "Maßnahme", "Schwächste Dimensionen", "Reifegrad im Überblick"):
+    for word in ("Kundenkanäle", "Führung & Kultur", "Maßnahme", "Geschäftsführung", "Reifegrad im Überblick"):
         assert word in text, word
     assert "Ã" not in text and "\ufffd" not in text
 
