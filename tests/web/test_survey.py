@@ -100,3 +100,27 @@ def test_result_page_has_charts_with_tables_and_local_plotly(client: FlaskClient
     assert js.status_code == 200 and js.mimetype == "text/javascript" and len(js.data) > 500_000
     assert js.cache_control.max_age == 365 * 24 * 3600
     js.close()
+
+
+def test_result_page_opens_with_the_reports_key_messages_and_first_90_days(app: Flask, client: FlaskClient) -> None:
+    """The web result's top and the PDF's first page come from one report context: the same words."""
+    import html as markup
+
+    from sqlmodel import Session
+
+    from assess.services import reports
+
+    token = start(client)
+    client.post(f"/r/{token}/page/1", data={**page_form(client, token, 1), "q-ch.booking": "4", "q-ch.chat": "1"})
+    page = client.get(f"/r/{token}/result").get_data(as_text=True)
+    with Session(app.extensions["assess.engine"]) as session:
+        context = reports.respondent_report(session, app.extensions["assess.catalog"], token, "de")
+    assert context is not None
+    glance = context["glance"]
+    assert len(glance["messages"]) == 3
+    section = page[page.index('data-testid="glance"'):]
+    for message in glance["messages"] + glance["decisions"]:
+        assert markup.escape(message) in section, message
+    for row in glance["plan"]:
+        assert markup.escape(row["title"]) in section
+    assert page.index('data-testid="glance"') < page.index('id="chart-radar"')  # the summary comes first
