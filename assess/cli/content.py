@@ -77,7 +77,9 @@ def score(answers: str, questionnaire_ref: str | None, fmt: str, lang: str | Non
 @click.option("--lang", type=click.Choice(["de", "en"]), default=None,
               help="Report language (default: the questionnaire's first).")
 @click.option("--title", default="", help="Title of the assessment on the cover (default: the questionnaire's title).")
-def report(answers: str, output: str, questionnaire_ref: str | None, lang: str | None, title: str) -> None:
+@click.option("--full", is_flag=True, help="The full report: the board's short one plus the appendix (every question "
+              "with its answers, the workshop agenda).")
+def report(answers: str, output: str, questionnaire_ref: str | None, lang: str | None, title: str, full: bool) -> None:
     """Write the board report (PDF) of ANSWERS, the same JSON `score` reads."""
     import signal
 
@@ -85,12 +87,12 @@ def report(answers: str, output: str, questionnaire_ref: str | None, lang: str |
     # the chart thread, which waits for Chromium. Nothing is written before the PDF is complete.
     before = signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:
-        _report(answers, output, questionnaire_ref, lang, title)
+        _report(answers, output, questionnaire_ref, lang, title, full)
     finally:
         signal.signal(signal.SIGINT, before)
 
 
-def _report(answers: str, output: str, questionnaire_ref: str | None, lang: str | None, title: str) -> None:
+def _report(answers: str, output: str, questionnaire_ref: str | None, lang: str | None, title: str, full: bool) -> None:
     from pathlib import Path
 
     from assess.domain.evaluation import evaluate
@@ -109,6 +111,7 @@ def _report(answers: str, output: str, questionnaire_ref: str | None, lang: str 
                           settings=parsed.settings)
     context = build_report_context(evaluation, parsed.responses, lang=parsed.questionnaire.language(lang),
                                    meta=ReportMeta(organisation=parsed.organisation, title=title))
+    context["full"] = full
     try:
         Path(output).write_bytes(render_pdf(context))
     except OSError as error:

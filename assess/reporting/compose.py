@@ -58,15 +58,15 @@ def sections(context: dict[str, Any], chart_names: set[str] | Mapping[str, objec
         return Section(name, html, tuple(chart for chart in shows if chart in links), static)
 
     parts = [section("summary", "_glance.html"), section("standing", "_standing.html"),
-             section("charts", "_charts.html", ("radar", "bars"))]
-    if context["multi"]:
-        parts.append(section("respondents", "_respondents.html", ("spread",)))
-    parts += [section(f"dim-{d['id']}", "_dimension.html", d=d) for d in context["dimensions"]]
-    parts.append(section("roadmap", "_roadmap.html", ("timeline",)))
+             section("charts", "_charts.html", ("radar", "bars")), section("roadmap", "_roadmap.html", ("timeline",))]
     phases = context["roadmap"]["phases"]
     roadmap = translations(context["lang"]).gettext("Roadmap")  # the running header's section
     parts += [section(f"phase-{phase['number']}", "_phase.html", phase=phase, last=phase is phases[-1],
                       running_section=roadmap) for phase in phases]
+    if context.get("full"):  # the appendix: the workshop agenda, every question with its answers
+        if context["multi"]:
+            parts.append(section("respondents", "_respondents.html", ("spread",)))
+        parts += [section(f"dim-{d['id']}", "_dimension.html", d=d) for d in context["dimensions"]]
     parts.append(section("method", "_method.html", static=True))
     return parts
 

@@ -154,6 +154,7 @@ def build_report_context(
             "disagreement_levels": DISAGREEMENT_LEVELS,
         },
         "basis": _basis(ev, result["respondents"], lang),
+        "full": False,  # the board's short report; True adds the appendix (every question, the workshop agenda)
     }
     context["glance"] = at_a_glance(context)
     return context

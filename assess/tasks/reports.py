@@ -60,13 +60,13 @@ def _printing(cache: Cache, state: str) -> Iterator[None]:
         thread.join()
 
 
-def print_report(self: Task, kind: str, ident: int, lang: str) -> dict[str, Any]:
-    """Print the report of a respondent or an assessment; return its key in the shared cache."""
+def print_report(self: Task, kind: str, ident: int, lang: str, full: bool = False) -> dict[str, Any]:
+    """Print the report of a respondent or an assessment (`full`: with the appendix); return its cache key."""
     state = job_state_key(self.request.id or "")
     cache = shared_cache()
     try:
         with _printing(cache, state):
-            key = _print(kind, ident, lang)
+            key = _print(kind, ident, lang, full)
     except ChartExportError as error:
         if self.request.retries >= MAX_RETRIES:
             cache.set(state, f"failed:{type(error).__name__}".encode(), ttl_seconds=FAILED_KEPT)
@@ -80,7 +80,7 @@ def print_report(self: Task, kind: str, ident: int, lang: str) -> dict[str, Any]
     return {"key": key}
 
 
-def _print(kind: str, ident: int, lang: str) -> str | None:
+def _print(kind: str, ident: int, lang: str, full: bool) -> str | None:
     catalog = current_app.extensions["assess.catalog"]
     with Session(current_app.extensions["assess.engine"]) as session:
         if kind == "respondent":
@@ -89,6 +89,7 @@ def _print(kind: str, ident: int, lang: str) -> str | None:
             context = reports.assessment_report_by_id(session, catalog, ident, lang)
     if context is None:  # deleted since it was asked for
         return None
+    context["full"] = full
     render_pdf(context)
     return pdf_key(context)
 

@@ -42,7 +42,7 @@ def report_pdf(context: dict[str, Any], kind: Literal["respondent", "assessment"
     celery = celery_of(current_app)
     task = celery.tasks[PRINT_REPORT]
     if celery.conf.task_always_eager:  # the embedded default: no worker, print here
-        task.apply((kind, ident, lang))
+        task.apply((kind, ident, lang, bool(context.get("full"))))
         found = cached_pdf(context)
         if found is not None:
             return found
@@ -60,5 +60,5 @@ def report_pdf(context: dict[str, Any], kind: Literal["respondent", "assessment"
     if state == b"printing":
         return Waiting("printing")
     if state is None and shared_cache().claim(state_key, QUEUED_KEPT):  # one job per content, all workers
-        task.apply_async((kind, ident, lang), task_id=job)
+        task.apply_async((kind, ident, lang, bool(context.get("full"))), task_id=job)
     return Waiting("queued")

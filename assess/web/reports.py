@@ -39,7 +39,11 @@ def _pdf_attachment(context: Mapping[str, Any], pdf: bytes) -> Response:
 
 def printed_pdf(context: dict[str, Any], kind: Literal["respondent", "assessment"], ident: int, lang: str, *,
                 back_url: str) -> Response | tuple[str, int, dict[str, str]]:
-    """The report as a download once it is printed; until then a page that says how far it is and asks again."""
+    """The report as a download once it is printed; until then a page that says how far it is and asks again.
+
+    `?full=1` asks for the full report (with the appendix) instead of the board's short one."""
+    full = request.args.get("full") == "1"
+    context = {**context, "full": full}
     found = report_pdf(context, kind, ident, lang, retry=request.args.get("retry") == "1")
     if request.args.get("state") == "1":  # the waiting page's script asks how far it is, without the file
         answer = jsonify({"state": found.state if isinstance(found, Waiting) else "ready"})
@@ -47,9 +51,10 @@ def printed_pdf(context: dict[str, Any], kind: Literal["respondent", "assessment
         return answer
     if not isinstance(found, Waiting):
         return _pdf_attachment(context, found)
-    pdf_url = request.base_url
+    pdf_url = request.base_url + ("?full=1" if full else "")
+    more = "&" if full else "?"
     html = render_template("results/printing.html", waiting=found, refresh=REFRESH_SECONDS, pdf_url=pdf_url,
-                           state_url=pdf_url + "?state=1", retry_url=pdf_url + "?retry=1", back_url=back_url)
+                           state_url=f"{pdf_url}{more}state=1", retry_url=f"{pdf_url}{more}retry=1", back_url=back_url)
     status = 503 if found.state == "failed" else 202
     return html, status, {"Retry-After": str(REFRESH_SECONDS), "Cache-Control": "no-store"}
 

@@ -194,3 +194,18 @@ def test_an_assessment_carries_its_plan_settings(api: Api, seeded: Seeded) -> No
         response = api.post("/assessments", json={"organisation_id": seeded.organisation_id, "questionnaire_id": "mini",
                                                   **bad})
         assert response.status_code in (400, 422), bad
+
+
+def test_report_pdf_full_adds_the_appendix(api: Api, seeded: Seeded) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    def text(**query: str) -> str:
+        response = api.get(f"/assessments/{seeded.assessment_id}/report.pdf", query_string={"lang": "en", **query})
+        assert response.status_code == 200
+        return " ".join(page.extract_text() or "" for page in PdfReader(BytesIO(response.data)).pages)
+
+    short, full = text(), text(full="true")
+    assert "Contents" not in short and "Contents" in full  # the appendix has a contents page and every question
+    assert len(full) > len(short)

@@ -33,6 +33,12 @@ class Pdf:
     def text(self) -> str:
         return " ".join(self.pages)
 
+    def opening(self, title: str) -> int:
+        """The page (1-based) whose text begins with the heading `title` (a report without contents)."""
+        found = [number for number, page in enumerate(self.pages, start=1) if page.startswith(title)]
+        assert found, f"no page begins with {title!r}"
+        return found[0]
+
     def section_page(self, title: str) -> int:
         """The page number the table of contents gives for `title` (1-based)."""
         entry = re.search(re.escape(title) + r"[ .]*?(\d+)", self.pages[1])
@@ -106,6 +112,15 @@ def single_context(catalog: Catalog) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def single_pdf(single_context: dict[str, Any]) -> Pdf:
+    """The full report (the board's short one plus the appendix)."""
+    from assess.reporting.pdf import render_pdf
+
+    return read_pdf(render_pdf({**single_context, "full": True}))
+
+
+@pytest.fixture(scope="session")
+def short_single_pdf(single_context: dict[str, Any]) -> Pdf:
+    """The board's short report, the default."""
     from assess.reporting.pdf import render_pdf
 
     return read_pdf(render_pdf(single_context))
@@ -119,6 +134,13 @@ def multi_context(catalog: Catalog) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def multi_pdf(multi_context: dict[str, Any]) -> Pdf:
+    from assess.reporting.pdf import render_pdf
+
+    return read_pdf(render_pdf({**multi_context, "full": True}))
+
+
+@pytest.fixture(scope="session")
+def short_multi_pdf(multi_context: dict[str, Any]) -> Pdf:
     from assess.reporting.pdf import render_pdf
 
     return read_pdf(render_pdf(multi_context))

@@ -34,13 +34,13 @@ def test_the_method_pages_are_printed_once(monkeypatch: pytest.MonkeyPatch, sing
     use_cache(MemoryCache())
     try:
         printed = _sections_printed(monkeypatch)
-        render_report({**single_context, "meta": {**single_context["meta"], "organisation": "Erste GmbH"}})
+        render_report({**single_context, "full": True, "meta": {**single_context["meta"], "organisation": "Erste GmbH"}})
         assert sum('class="method"' in html for html in printed) == 1
         printed.clear()
-        render_report({**single_context, "meta": {**single_context["meta"], "organisation": "Zweite GmbH"}})
+        render_report({**single_context, "full": True, "meta": {**single_context["meta"], "organisation": "Zweite GmbH"}})
         assert not any('class="method"' in html for html in printed)
         assert sum('class="dimension"' in html for html in printed) == len(single_context["dimensions"])
-        render_report(multi_context)  # another language: its own method pages
+        render_report({**multi_context, "full": True})  # another language: its own method pages
         assert sum('class="method"' in html for html in printed) == 1
     finally:
         use_cache(None)

@@ -39,12 +39,23 @@ def test_single_report_has_cover_contents_and_every_section(single_pdf: Pdf, sin
     assert "Roadmap" in single_pdf.text and "Quality Gate vor Phase 2" in single_pdf.text
 
 
+def test_the_board_report_is_short_and_the_full_one_adds_the_appendix(
+        short_single_pdf: Pdf, short_multi_pdf: Pdf, single_pdf: Pdf, single_context: dict[str, Any]) -> None:
+    """Eight pages at most for the board; the appendix (every question and its answer, the contents) only in the full."""
+    assert len(short_single_pdf.pages) <= 8 and len(short_multi_pdf.pages) <= 8
+    assert short_single_pdf.opening("Auf einen Blick") == 2  # right after the cover: no contents page to turn
+    question = single_context["dimensions"][0]["question_details"][0]["text"]
+    assert _squash(question) not in _squash(short_single_pdf.text)
+    assert _squash(question) in _squash(single_pdf.text) and "Inhalt" in single_pdf.pages[1]
+    assert len(single_pdf.pages) > len(short_single_pdf.pages) + 4
+
+
 def test_page_one_says_where_the_company_stands_what_to_decide_and_what_comes_first(
-        single_pdf: Pdf, single_context: dict[str, Any]) -> None:
+        short_single_pdf: Pdf, single_context: dict[str, Any]) -> None:
     """A board member reads one page: key messages, the decisions asked of them, the 90-day plan with owners."""
-    first, second = single_pdf.section_page("Auf einen Blick"), single_pdf.section_page("Wo Sie stehen")
+    first, second = short_single_pdf.opening("Auf einen Blick"), short_single_pdf.opening("Wo Sie stehen")
     assert second == first + 1, "at a glance must fit on one page"
-    page = single_pdf.pages[first - 1]
+    page = short_single_pdf.pages[first - 1]
     for heading in ("Kernaussagen", "Was die Geschäftsführung entscheiden soll", "Die ersten 90 Tage"):
         assert heading in page, heading
     assert "VERANTWORTLICH" in page  # an owner column to fill in (headers are set in capitals)
@@ -57,9 +68,10 @@ def test_page_one_says_where_the_company_stands_what_to_decide_and_what_comes_fi
 
 
 def test_page_two_ranks_every_dimension_once_and_gives_each_risk_one_sentence(
-        single_pdf: Pdf, single_context: dict[str, Any]) -> None:
+        short_single_pdf: Pdf, single_context: dict[str, Any]) -> None:
     """Five dimensions, five ranks: no dimension on a "strongest" and a "weakest" list at once."""
-    start = single_pdf.section_page("Wo Sie stehen")
+    single_pdf = short_single_pdf
+    start = single_pdf.opening("Wo Sie stehen")
     page = single_pdf.pages[start - 1]
     table = page.split("Aufwand")[0]
     by_score = sorted((d for d in single_context["dimensions"] if d["score"] is not None), key=lambda d: -d["score"])
@@ -170,7 +182,7 @@ def test_a_reassessment_shows_the_change_and_a_small_questionnaire_renders(catal
     ev = evaluate(now.questionnaire, now.responses)
     context = build_report_context(ev, now.responses, lang="de", meta=ReportMeta(organisation="Bäckerei Groß"),
                                    previous=previous, previous_label="Frühjahr 2026")
-    pdf = read_pdf(render_pdf(context))
+    pdf = read_pdf(render_pdf({**context, "full": True}))
     assert "Bäckerei Groß" in pdf.pages[0] and "Mini-Check" in pdf.pages[0]
     assert "Vorher:" in pdf.text and "Veränderung seit Frühjahr 2026" in pdf.text
     assert "Wo die Teilnehmenden uneins sind" in pdf.text and "Werte nach Rolle" in pdf.text

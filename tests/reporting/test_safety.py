@@ -30,7 +30,7 @@ def malicious_context(catalog: Catalog) -> dict[str, Any]:
     answers = {**response.answers, first: dataclasses.replace(response.answers[first], comment=MALICIOUS)}
     parsed = dataclasses.replace(parsed, organisation='Evil <img src="http://127.0.0.1:9/o.png"> "GmbH" </style>',
                                  responses=(dataclasses.replace(response, answers=answers),))
-    return context_of(parsed, "en", title="<script>document.write(1)</script>")
+    return {**context_of(parsed, "en", title="<script>document.write(1)</script>"), "full": True}  # every text
 
 
 def test_malicious_comment_is_printed_as_text_and_nothing_is_fetched(malicious_context: dict[str, Any]) -> None:

@@ -124,3 +124,19 @@ def test_result_page_opens_with_the_reports_key_messages_and_first_90_days(app: 
     for row in glance["plan"]:
         assert markup.escape(row["title"]) in section
     assert page.index('data-testid="glance"') < page.index('id="chart-radar"')  # the summary comes first
+
+
+def test_the_result_page_offers_the_short_report_and_the_full_one(client: FlaskClient) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    token = start(client)
+    client.post(f"/r/{token}/page/1", data={**page_form(client, token, 1), "q-ch.booking": "4", "q-ch.chat": "1"})
+    page = client.get(f"/r/{token}/result").get_data(as_text=True)
+    short_url = re.search(r'href="([^"]+)" data-testid="pdf-short"', page)
+    full_url = re.search(r'href="([^"]+)" data-testid="pdf-full"', page)
+    assert short_url and full_url
+    short, full = (PdfReader(BytesIO(client.get(url.group(1).replace("&amp;", "&")).data)) for url in (short_url, full_url))
+    assert len(full.pages) > len(short.pages)
+    assert "Inhalt" in (full.pages[1].extract_text() or "") and "Inhalt" not in (short.pages[1].extract_text() or "")

@@ -45,15 +45,15 @@ _ASK_AGAIN = {"Location": "Where to ask again.", "Retry-After": "Seconds to wait
 def report_pdf(assessment_id: int, query: ReportQuery) -> Response:
     row, org = assessment_or_404(assessment_id)
     made_of = exports.source(db(), catalog(), row, org, query.lang)
-    context = reports.assessment_report(db(), catalog(), row, org, made_of.lang)
+    context = {**reports.assessment_report(db(), catalog(), row, org, made_of.lang), "full": query.full}
     found = report_pdf_or_waiting(context, "assessment", assessment_id, made_of.lang, retry=query.retry)
     if isinstance(found, Waiting):
         failed = found.state == "failed"
+        edition = {"full": 1} if query.full else {}
+        here = url_for(request.endpoint or "", assessment_id=assessment_id, lang=made_of.lang, **edition)
         job = ReportJob(status=found.state, error=found.error or None, retry=url_for(
-            request.endpoint or "", assessment_id=assessment_id, lang=made_of.lang, retry=1) if failed else None)
-        return json_response(job, 503 if failed else 202, {
-            "Location": url_for(request.endpoint or "", assessment_id=assessment_id, lang=made_of.lang),
-            "Retry-After": str(REFRESH_SECONDS)})
+            request.endpoint or "", assessment_id=assessment_id, lang=made_of.lang, retry=1, **edition) if failed else None)
+        return json_response(job, 503 if failed else 202, {"Location": here, "Retry-After": str(REFRESH_SECONDS)})
     record(db(), actor(), "export_pdf", "assessment", assessment_id)
     response = attachment(exports.Exported(found, "application/pdf", exports.report_file_name(
         org.name, row.created_at.date().isoformat())))

@@ -122,6 +122,8 @@ class LanguageQuery(_Input):
 
 class ReportQuery(LanguageQuery):
     retry: bool = Field(default=False, description="Print again after the report failed (a 503 said so).")
+    full: bool = Field(default=False, description="The full report: the board's short one plus the appendix (every "
+                       "question with its answers, the workshop agenda).")
 
 
 class ReportJob(_Output):
