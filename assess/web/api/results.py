@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import jsonify, request, url_for
 from werkzeug.wrappers import Response
 
@@ -49,7 +51,7 @@ def report_pdf(assessment_id: int, query: ReportQuery) -> Response:
     found = report_pdf_or_waiting(context, "assessment", assessment_id, made_of.lang, retry=query.retry)
     if isinstance(found, Waiting):
         failed = found.state == "failed"
-        edition = {"full": 1} if query.full else {}
+        edition: dict[str, Any] = {"full": 1} if query.full else {}
         here = url_for(request.endpoint or "", assessment_id=assessment_id, lang=made_of.lang, **edition)
         job = ReportJob(status=found.state, error=found.error or None, retry=url_for(
             request.endpoint or "", assessment_id=assessment_id, lang=made_of.lang, retry=1, **edition) if failed else None)
