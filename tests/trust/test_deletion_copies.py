@@ -39,7 +39,8 @@ def cache() -> Iterator[MemoryCache]:
 
 
 def _report_text(consultant: FlaskClient, assessment_id: int) -> str:
-    response = consultant.get(f"/w/assessment/{assessment_id}/report.pdf")
+    """The full report's text (its appendix prints every comment)."""
+    response = consultant.get(f"/w/assessment/{assessment_id}/report.pdf?full=1")
     assert response.status_code == 200
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
 
