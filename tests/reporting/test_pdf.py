@@ -188,3 +188,14 @@ def test_a_reassessment_shows_the_change_and_a_small_questionnaire_renders(catal
     assert "Wo die Teilnehmenden uneins sind" in pdf.text and "Werte nach Rolle" in pdf.text
     assert "Nicht zutreffend: Kein Chat geplant" in pdf.text
     assert all(f"Seite {n} von {len(pdf.pages)}" in page for n, page in enumerate(pdf.pages, start=1))
+
+
+def test_the_board_reports_gates_have_at_most_six_items_and_count_the_rest(
+        short_multi_pdf: Pdf, multi_context: dict[str, Any]) -> None:
+    phases = [page for page in short_multi_pdf.pages if page.startswith("Phase ")]
+    assert phases
+    for page in phases:
+        assert page.count("☐") <= 6, page[:200]
+    rest = sum(len(p["gate"]["appendix"]) + len(p["gate"]["appendix_kpis"]) for p in multi_context["roadmap"]["phases"])
+    if rest:
+        assert "in the full report" in short_multi_pdf.text and "in the appendix" not in short_multi_pdf.text
