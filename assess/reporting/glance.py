@@ -80,10 +80,10 @@ def at_a_glance(context: Mapping[str, Any]) -> dict[str, Any]:
     if phases:
         first = phases[0]
         decisions.append(ngettext(
-            "Fund phase 1: %(num)d measure in weeks %(start)d–%(end)d, an estimated %(days)s.",
-            "Fund phase 1: %(num)d measures in weeks %(start)d–%(end)d, an estimated %(days)s.",
+            "Fund phase %(phase)d: %(num)d measure in weeks %(start)d–%(end)d, an estimated %(days)s.",
+            "Fund phase %(phase)d: %(num)d measures in weeks %(start)d–%(end)d, an estimated %(days)s.",
             len(first["measures"])) % {
-            "num": len(first["measures"]), "start": first["start_week"] + 1,
+            "phase": first["number"], "num": len(first["measures"]), "start": first["start_week"] + 1,
             "end": first["start_week"] + first["duration_weeks"], "days": days(effort_range(first["measures"]))})
         owned = list(dict.fromkeys(titles.get(m["dimension"], m["dimension"]) for m in first["measures"]))
         decisions.append(_("Name one owner per area, with time and the authority to decide: %(areas)s.")
@@ -92,10 +92,10 @@ def at_a_glance(context: Mapping[str, Any]) -> dict[str, Any]:
         decisions.append(ngettext("Start %(num)d quick win now, without further approval (%(days)s).",
                                   "Start %(num)d quick wins now, without further approval (%(days)s).", len(quick))
                          % {"num": len(quick), "days": days(effort_range(quick))})
-    if flags:
+    if flags and phases:
         islands = list(dict.fromkeys(titles.get(d, d) for f in flags for d in f["dimensions"]))
-        decisions.append(_("No new stand-alone tools in these areas until phase 1's quality gate is met: %(areas)s.")
-                         % {"areas": ", ".join(islands)})
+        decisions.append(_("No new stand-alone tools in these areas until the quality gate of phase %(phase)d is met: "
+                           "%(areas)s.") % {"phase": phases[0]["number"], "areas": ", ".join(islands)})
 
     plan = [{"title": m["title"], "area": titles.get(m["dimension"], m["dimension"]), "quick": True,
              "start": m["start_week"] + 1, "end": m["end_week"]} for m in quick]
