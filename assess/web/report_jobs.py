@@ -60,5 +60,10 @@ def report_pdf(context: dict[str, Any], kind: Literal["respondent", "assessment"
     if state == b"printing":
         return Waiting("printing")
     if state is None and shared_cache().claim(state_key, QUEUED_KEPT):  # one job per content, all workers
+        # A job may have stored the PDF and released its state between our first look and the claim.
+        found = cached_pdf(context)
+        if found is not None:
+            shared_cache().release(state_key)
+            return found
         task.apply_async((kind, ident, lang, bool(context.get("full"))), task_id=job)
     return Waiting("queued")

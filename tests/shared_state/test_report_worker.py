@@ -264,3 +264,32 @@ def test_a_worker_process_killed_mid_report_loses_nothing_and_a_stopped_worker_l
     stack.worker.wait(20)
     left = left_after(before, 10)
     assert not left, f"left behind: {[command(p) for p in left]}"
+
+
+def test_a_job_that_finishes_between_the_first_look_and_the_claim_is_not_printed_twice(
+        stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race CI once hit: the PDF is stored and the job's state released just after a request missed the PDF."""
+    from assess.web import report_jobs
+
+    _stop(stack.worker)  # nobody may take a job: the queue shows what was sent
+    catalog = stack.app.extensions["assess.catalog"]
+    with Session(stack.app.extensions["assess.engine"]) as session:
+        context = reports.respondent_report(session, catalog, stack.token, "de")
+    assert context is not None
+    looks = []
+    real = report_jobs.cached_pdf
+
+    def finished_meanwhile(ctx: dict[str, object]) -> bytes | None:
+        looks.append(1)
+        if len(looks) == 1:  # the first look misses; then the (other) worker stores the PDF and releases the state
+            RedisCache(_redis_url(DB)).set(pdf_key(ctx), b"%PDF-printed once", ttl_seconds=60)
+            return None
+        return real(ctx)
+
+    monkeypatch.setattr(report_jobs, "cached_pdf", finished_meanwhile)
+    with stack.app.app_context():
+        got = report_jobs.report_pdf(context, "respondent", 1, "de")
+    assert got == b"%PDF-printed once"
+    client = redis.Redis.from_url(_redis_url(DB))
+    assert client.llen("celery") == 0  # no second job sent
+    assert not [key for key in client.keys("*") if job_state_key("").encode() in key]  # no claim left behind
