@@ -1,4 +1,4 @@
-"""Benchmark: the board report (PDF) for 1 and for 30 respondents, cold and warm.
+"""Benchmark: the board report (PDF, and the editable DOCX) for 1 and for 30 respondents, cold and warm.
 
 Run: .venv/bin/python bench/report.py [--repeat R] [--lang de|en]
 
@@ -9,11 +9,12 @@ warm  a later report in the same process, as in a worker: Chromium running, Weas
               short report, and the full one with the appendix)
               (only the method pages, the same in every report, come from the cache),
       "same"  the same answers again: the charts come from the cache, every section is printed again,
-      "repeated download"  the same report again: served from the PDF cache.
+      "repeated download"  the same report again: served from the PDF cache,
+      "docx"  the editable report of changed answers (charts exported again, as PNG), short and full.
 Prints the best and median wall-clock time of R runs, the CPU time of the best
 run (cold: the whole process tree; warm: this process only, while
 Chromium draws the charts), and the page count.
-The goal on the reference machine: warm short report under 1.0 s, full under 2.0 s; cold under 5 s.
+The goal on the reference machine: warm short report under 1.0 s, full under 2.0 s, DOCX under 1.0 s; cold under 5 s.
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ def main() -> None:
             report(f"cold  {name}", [cold(answers, work / "cold.pdf", args.lang) for _ in range(args.repeat)])
         from assess.reporting.pdf import render_pdf, render_report
         from assess.reporting.svg import cache_clear
+        from assess.reporting.word import build_docx
 
         for name, answers in cases.items():
             changed(answers, work / f"changed-{answers.name}")
@@ -133,6 +135,9 @@ def main() -> None:
             new: list[Timing] = []
             full: list[Timing] = []
             cached: list[Timing] = []
+            docx: list[Timing] = []
+            docx_full: list[Timing] = []
+            build_docx(first)  # the first PNG export of the process
             for _ in range(args.repeat):
                 cache_clear()
                 new.append(_timed(lambda ctx=other: render_report(ctx)))
@@ -142,11 +147,16 @@ def main() -> None:
                 same.append(_timed(lambda ctx=first: render_report(ctx)))
                 render_pdf(first)  # fills the PDF cache (in memory here: REDIS_URL is not set)
                 cached.append(_timed(lambda ctx=first: render_pdf(ctx)))
+                cache_clear()
+                docx.append(_timed(lambda ctx=other: build_docx(ctx)))
+                docx_full.append(_timed(lambda ctx=other: build_docx({**ctx, "full": True})))
             report(f"warm  {name}, new answers", new, f"({pages(pdf)} pages)")
             full_pages = pages(render_report({**other, "full": True}).pdf)
             report(f"warm  {name}, new answers, full", full, f"({full_pages} pages)")
             report(f"warm  {name}, same answers", same)
             report(f"warm  {name}, repeated download", cached, "(PDF cache hit)")
+            report(f"warm  {name}, docx, new answers", docx)
+            report(f"warm  {name}, docx, full", docx_full, "(charts from the cache)")
 
 
 def _timed(work: Callable[[], object]) -> Timing:

@@ -72,27 +72,31 @@ def score(answers: str, questionnaire_ref: str | None, fmt: str, lang: str | Non
 
 @main.command()
 @click.argument("answers", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Where to write the PDF.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Where to write the report.")
 @click.option("--questionnaire", "questionnaire_ref", help="Questionnaire id or YAML file (default: the one named in ANSWERS).")
 @click.option("--lang", type=click.Choice(["de", "en"]), default=None,
               help="Report language (default: the questionnaire's first).")
 @click.option("--title", default="", help="Title of the assessment on the cover (default: the questionnaire's title).")
 @click.option("--full", is_flag=True, help="The full report: the board's short one plus the appendix (every question "
               "with its answers, the workshop agenda).")
-def report(answers: str, output: str, questionnaire_ref: str | None, lang: str | None, title: str, full: bool) -> None:
-    """Write the board report (PDF) of ANSWERS, the same JSON `score` reads."""
+@click.option("--format", "fmt", type=click.Choice(["pdf", "docx"]), default="pdf", show_default=True,
+              help="PDF for the board, or DOCX (Word) to edit before handing it over.")
+def report(answers: str, output: str, questionnaire_ref: str | None, lang: str | None, title: str, full: bool,
+           fmt: str) -> None:
+    """Write the board report (PDF or DOCX) of ANSWERS, the same JSON `score` reads."""
     import signal
 
     # Ctrl+C stops at once, as SIGTERM does, and Chromium with it: a KeyboardInterrupt would wait at exit for
     # the chart thread, which waits for Chromium. Nothing is written before the PDF is complete.
     before = signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:
-        _report(answers, output, questionnaire_ref, lang, title, full)
+        _report(answers, output, questionnaire_ref, lang, title, full, fmt)
     finally:
         signal.signal(signal.SIGINT, before)
 
 
-def _report(answers: str, output: str, questionnaire_ref: str | None, lang: str | None, title: str, full: bool) -> None:
+def _report(answers: str, output: str, questionnaire_ref: str | None, lang: str | None, title: str, full: bool,
+            fmt: str) -> None:
     from pathlib import Path
 
     from assess.domain.evaluation import evaluate
@@ -105,7 +109,7 @@ def _report(answers: str, output: str, questionnaire_ref: str | None, lang: str 
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
     from assess.reporting.context import ReportMeta, build_report_context
-    from assess.reporting.pdf import render_pdf
+    from assess.reporting.documents import FORMATS
 
     evaluation = evaluate(parsed.questionnaire, parsed.responses, targets=parsed.targets, consensus=parsed.consensus,
                           settings=parsed.settings)
@@ -113,7 +117,7 @@ def _report(answers: str, output: str, questionnaire_ref: str | None, lang: str 
                                    meta=ReportMeta(organisation=parsed.organisation, title=title))
     context["full"] = full
     try:
-        Path(output).write_bytes(render_pdf(context))
+        Path(output).write_bytes(FORMATS[fmt].render(context))
     except OSError as error:
         click.echo(f"error: cannot write {output}: {error.strerror}", err=True)
         sys.exit(1)

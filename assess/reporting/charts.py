@@ -135,6 +135,19 @@ def timeline(context: dict[str, Any], _: Translate) -> Figure:
 CHARTS: dict[str, Callable[[dict[str, Any], Translate], Figure]] = {
     "radar": radar, "bars": dimension_bars, "spread": spread, "timeline": timeline,
 }
+PRINT_WIDTH = 660  # CSS px: the A4 text width, so chart text prints at about the body size
+PRINT_FONT_SIZE = 11
+
+
+def print_figure(name: str, context: dict[str, Any], gettext: Translate) -> Figure:
+    """The web page's figure `name` for print (PDF and DOCX): the page width, smaller type, a white polar background."""
+    figure = CHARTS[name](context, gettext)
+    layout = dict(figure["layout"])
+    layout["font"] = {**layout.get("font", {}), "size": PRINT_FONT_SIZE}
+    layout["width"] = PRINT_WIDTH
+    if "polar" in layout:
+        layout["polar"] = {**layout["polar"], "bgcolor": "white"}
+    return {**figure, "layout": layout}
 
 
 def charts_for(context: dict[str, Any]) -> list[str]:

@@ -18,15 +18,14 @@ from typing import Any
 
 from assess.cache import assessment_tag, content_key, shared_cache
 from assess.reporting.catalogs import translations
-from assess.reporting.charts import CHARTS, Figure, charts_for
+from assess.reporting.charts import PRINT_WIDTH, charts_for, print_figure
 from assess.reporting.compose import compose, frame_html, print_sections, sections
 from assess.reporting.fetcher import CHART_SCHEME, ReportFetcher
 from assess.reporting.printing import print_html
 from assess.reporting.svg import figure_svg, start_server
 from assess.reporting.templates import REPORTS_DIR
 
-CHART_WIDTH = 660  # CSS px: the A4 text width, so chart text prints at about the body size
-PRINT_FONT_SIZE = 11
+CHART_WIDTH = PRINT_WIDTH
 CHART_WAIT = 120.0  # seconds; covers Chromium's first start
 # Charts export in the background while the sections without charts print (no thread until first use).
 _exporter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart-export")
@@ -41,22 +40,12 @@ class RenderedReport:
     refused: list[str] = field(default_factory=list)
 
 
-def _print_style(figure: Figure) -> Figure:
-    """Print tweaks on the web figure: the page width, smaller type, a white polar background."""
-    layout = dict(figure["layout"])
-    layout["font"] = {**layout.get("font", {}), "size": PRINT_FONT_SIZE}
-    layout["width"] = CHART_WIDTH
-    if "polar" in layout:
-        layout["polar"] = {**layout["polar"], "bgcolor": "white"}
-    return {**figure, "layout": layout}
-
-
 def start_charts(context: dict[str, Any]) -> dict[str, Future[str]]:
     """Start exporting the web page's plotly figures of `context` as print SVGs."""
     start_server()  # in this thread, so a missing Chromium fails here and loudly
     gettext = translations(context["lang"]).gettext
     names = sorted(charts_for(context), key=lambda name: _CHART_ORDER.index(name) if name in _CHART_ORDER else 99)
-    figures = {name: _print_style(CHARTS[name](context, gettext)) for name in names}
+    figures = {name: print_figure(name, context, gettext) for name in names}
     tags, expect = cache_tags(context), cache_generations(context)
     return {name: _exporter.submit(figure_svg, figure, CHART_WIDTH, None, tags, expect) for name, figure in figures.items()}
 

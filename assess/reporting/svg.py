@@ -1,4 +1,4 @@
-"""Plotly figures as SVG, through kaleido and one persistent headless Chromium per process.
+"""Plotly figures as SVG (the PDF) or PNG (the DOCX), through kaleido and one persistent headless Chromium per process.
 
 Starting Chromium costs seconds, so the first export starts kaleido's sync
 server and every later one reuses it. Exports are cached by the figure's JSON:
@@ -75,12 +75,15 @@ class _Server:
             self.started = True
 
     def svg(self, figure: dict[str, object], width: int, height: int) -> bytes:
+        return self.image(figure, width, height, "svg")
+
+    def image(self, figure: dict[str, object], width: int, height: int, fmt: str, scale: float = 1) -> bytes:
         self.start()
         with self.lock:
             if self.wedged:
                 raise ChartExportError("Chromium stopped answering earlier; restart the process")
             outcome: Future[bytes] = Future()
-            threading.Thread(target=_export, args=(figure, width, height, outcome), daemon=True).start()
+            threading.Thread(target=_export, args=(figure, width, height, fmt, scale, outcome), daemon=True).start()
             try:
                 return outcome.result(timeout=EXPORT_TIMEOUT)
             except TimeoutError:
@@ -166,11 +169,12 @@ def _fix_kaleido_navigation() -> None:
     tab_class.navigate = navigate
 
 
-def _export(figure: dict[str, object], width: int, height: int, outcome: Future[bytes]) -> None:
+def _export(figure: dict[str, object], width: int, height: int, fmt: str, scale: float, outcome: Future[bytes]) -> None:
     import kaleido
 
     try:
-        outcome.set_result(kaleido.calc_fig_sync(figure, opts={"format": "svg", "width": width, "height": height}))
+        opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+        outcome.set_result(kaleido.calc_fig_sync(figure, opts=opts))
     except BaseException as error:
         outcome.set_exception(error)
 
@@ -221,6 +225,20 @@ def figure_svg(figure: go.Figure | dict[str, Any], width: int, height: int | Non
         figure_json = figure.to_json()
         size = height or figure.layout.height or 450
     return _svg_of_json(figure_json, width, int(size), tags, expect)
+
+
+def figure_png(figure: dict[str, Any], width: int, height: int | None = None, scale: float = 2,
+               tags: tuple[str, ...] = (), expect: tuple[int, ...] | None = None) -> bytes:
+    """`figure` as a PNG of `width` x `height` CSS pixels at `scale` (2: sharp in print), cached like the SVGs."""
+    figure_json = json.dumps(figure, sort_keys=True)
+    size = int(height or figure.get("layout", {}).get("height") or 450)
+    key = content_key("chart-png", figure_json, str(width), str(size), str(scale))
+    cached = shared_cache().get(key)
+    if cached is not None:
+        return cached
+    png = _server.image(json.loads(figure_json), width, size, "png", scale)
+    shared_cache().set(key, png, ttl_seconds=7 * 86_400, tags=tags, expect=expect)
+    return png
 
 
 def cache_clear() -> None:

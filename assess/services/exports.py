@@ -154,10 +154,10 @@ def slug(text: str, limit: int = 60) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit]
 
 
-def report_file_name(organisation: str, date: str) -> str:
+def report_file_name(organisation: str, date: str, extension: str = "pdf") -> str:
     """A board report's file name, e.g. report-autohaus-muller-2026-11-23.pdf."""
     name = slug(organisation)
-    return f"report-{name + '-' if name else ''}{date}.pdf"
+    return f"report-{name + '-' if name else ''}{date}.{extension}"
 
 
 def _data_file_name(suffix: str) -> Callable[[Source], str]:
@@ -190,8 +190,10 @@ def _json(source: Source) -> bytes:
     return json.dumps(evaluation_to_dict(result.evaluation, source.lang), ensure_ascii=False, indent=2).encode()
 
 
-def _report_file_name(source: Source) -> str:
-    return report_file_name(source.organisation.name, source.assessment.created_at.date().isoformat())
+def _report_file_name(extension: str) -> Callable[[Source], str]:
+    def name(source: Source) -> str:
+        return report_file_name(source.organisation.name, source.assessment.created_at.date().isoformat(), extension)
+    return name
 
 
 def _report(source: Source) -> dict[str, Any]:
@@ -199,8 +201,17 @@ def _report(source: Source) -> dict[str, Any]:
                                      source.lang)
 
 
-@export_format("pdf", N_("Board report (PDF)"), "application/pdf", _report_file_name, report=_report)
+@export_format("pdf", N_("Board report (PDF)"), "application/pdf", _report_file_name("pdf"), report=_report)
 def _pdf(source: Source) -> bytes:
     from assess.reporting.pdf import render_pdf  # WeasyPrint and kaleido load on the first report
 
     return render_pdf(_report(source))
+
+
+@export_format("docx", N_("Report to edit (Word)"),
+               "application/vnd.openxmlformats-officedocument.wordprocessingml.document", _report_file_name("docx"),
+               report=_report)
+def _docx(source: Source) -> bytes:
+    from assess.reporting.word import render_docx
+
+    return render_docx(_report(source))

@@ -16,7 +16,7 @@ from flask import current_app
 from sqlmodel import Session
 
 from assess.cache import Cache, shared_cache
-from assess.reporting.pdf import pdf_key, render_pdf
+from assess.reporting.documents import FORMATS
 from assess.reporting.svg import ChartExportError
 from assess.services import reports
 from assess.tasks import REPORT_SOFT_TIME_LIMIT, REPORT_TIME_LIMIT
@@ -60,13 +60,14 @@ def _printing(cache: Cache, state: str) -> Iterator[None]:
         thread.join()
 
 
-def print_report(self: Task, kind: str, ident: int, lang: str, full: bool = False) -> dict[str, Any]:
-    """Print the report of a respondent or an assessment (`full`: with the appendix); return its cache key."""
+def print_report(self: Task, kind: str, ident: int, lang: str, full: bool = False, fmt: str = "pdf") -> dict[str, Any]:
+    """Print the report of a respondent or an assessment (`full`: with the appendix) as `fmt` (pdf, docx); return
+    its cache key."""
     state = job_state_key(self.request.id or "")
     cache = shared_cache()
     try:
         with _printing(cache, state):
-            key = _print(kind, ident, lang, full)
+            key = _print(kind, ident, lang, full, fmt)
     except ChartExportError as error:
         if self.request.retries >= MAX_RETRIES:
             cache.set(state, f"failed:{type(error).__name__}".encode(), ttl_seconds=FAILED_KEPT)
@@ -80,7 +81,7 @@ def print_report(self: Task, kind: str, ident: int, lang: str, full: bool = Fals
     return {"key": key}
 
 
-def _print(kind: str, ident: int, lang: str, full: bool) -> str | None:
+def _print(kind: str, ident: int, lang: str, full: bool, fmt: str) -> str | None:
     catalog = current_app.extensions["assess.catalog"]
     with Session(current_app.extensions["assess.engine"]) as session:
         if kind == "respondent":
@@ -90,8 +91,8 @@ def _print(kind: str, ident: int, lang: str, full: bool) -> str | None:
     if context is None:  # deleted since it was asked for
         return None
     context["full"] = full
-    render_pdf(context)
-    return pdf_key(context)
+    FORMATS[fmt].render(context)
+    return FORMATS[fmt].key(context)
 
 
 def register(celery: Celery) -> None:

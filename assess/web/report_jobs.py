@@ -15,7 +15,7 @@ from typing import Any, Literal
 from flask import current_app
 
 from assess.cache import shared_cache
-from assess.reporting.pdf import cached_pdf, pdf_key
+from assess.reporting.documents import FORMATS, cached
 from assess.tasks import celery_of
 from assess.tasks.reports import PRINT_REPORT, QUEUED_KEPT, job_state_key
 
@@ -30,26 +30,24 @@ class Waiting:
     error: str = ""
 
 
-def report_pdf(context: dict[str, Any], kind: Literal["respondent", "assessment"], ident: int, lang: str, *,
-               retry: bool = False) -> bytes | Waiting:
-    """The PDF of `context` (the report the caller may see), or the state of its print job.
+def report_file(context: dict[str, Any], kind: Literal["respondent", "assessment"], ident: int, lang: str, *,
+                fmt: str = "pdf", retry: bool = False) -> bytes | Waiting:
+    """The report of `context` (the one the caller may see) as `fmt` (pdf, docx), or the state of its job.
 
     `retry`: a failed job is asked for again.
     """
-    found = cached_pdf(context)
+    found = cached(context, fmt)
     if found is not None:
         return found
     celery = celery_of(current_app)
     task = celery.tasks[PRINT_REPORT]
     if celery.conf.task_always_eager:  # the embedded default: no worker, print here
-        task.apply((kind, ident, lang, bool(context.get("full"))))
-        found = cached_pdf(context)
+        task.apply((kind, ident, lang, bool(context.get("full")), fmt))
+        found = cached(context, fmt)
         if found is not None:
             return found
-        from assess.reporting.pdf import render_pdf  # not storable (a deletion meanwhile): print for this request
-
-        return render_pdf(context)
-    job = "report-" + pdf_key(context).split(":", 1)[1][:48]
+        return FORMATS[fmt].render(context)  # not storable (a deletion meanwhile): built for this request
+    job = f"report-{fmt}-" + FORMATS[fmt].key(context).split(":", 1)[1][:48]
     state_key = job_state_key(job)
     state = shared_cache().get(state_key)
     if state is not None and state.startswith(b"failed"):
@@ -61,9 +59,9 @@ def report_pdf(context: dict[str, Any], kind: Literal["respondent", "assessment"
         return Waiting("printing")
     if state is None and shared_cache().claim(state_key, QUEUED_KEPT):  # one job per content, all workers
         # A job may have stored the PDF and released its state between our first look and the claim.
-        found = cached_pdf(context)
+        found = cached(context, fmt)
         if found is not None:
             shared_cache().release(state_key)
             return found
-        task.apply_async((kind, ident, lang, bool(context.get("full"))), task_id=job)
+        task.apply_async((kind, ident, lang, bool(context.get("full")), fmt), task_id=job)
     return Waiting("queued")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -159,6 +161,20 @@ def test_report_pdf(app: Flask, api: Api, seeded: Seeded) -> None:
     assert response.headers["Content-Disposition"].startswith("attachment; filename=report-alpha-kunde-gmbh-")
     assert response.headers["Cache-Control"] == "private, no-store"
     assert ("export_pdf", "assessment", seeded.assessment_id) in _audit(app)
+
+
+def test_report_docx(app: Flask, api: Api, seeded: Seeded) -> None:
+    from io import BytesIO
+
+    from docx import Document
+
+    response = api.get(f"/assessments/{seeded.assessment_id}/report.docx", query_string={"lang": "en"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert re.match(r"attachment; filename=report-alpha-kunde-gmbh-[\d-]+\.docx$", response.headers["Content-Disposition"])
+    doc = Document(BytesIO(response.data))
+    assert next(p.text for p in doc.paragraphs if p.style is not None and p.style.name == "Heading 1") == "At a glance"
+    assert ("export_docx", "assessment", seeded.assessment_id) in _audit(app)
 
 
 def test_report_pdf_without_chromium_is_a_503_that_says_why(api: Api, seeded: Seeded,

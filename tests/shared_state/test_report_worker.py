@@ -167,7 +167,7 @@ def _wait_until_printing(stack: Stack) -> None:
     with Session(stack.app.extensions["assess.engine"]) as session:
         context = reports.respondent_report(session, stack.app.extensions["assess.catalog"], stack.token, "de")
     assert context is not None
-    state = job_state_key("report-" + pdf_key(context).split(":", 1)[1][:48])
+    state = job_state_key("report-pdf-" + pdf_key(context).split(":", 1)[1][:48])
     cache = RedisCache(_redis_url(DB))
     deadline = time.monotonic() + 60
     while cache.get(state) != b"printing":  # the task has begun (its first report also starts Chromium: seconds)
@@ -277,18 +277,18 @@ def test_a_job_that_finishes_between_the_first_look_and_the_claim_is_not_printed
         context = reports.respondent_report(session, catalog, stack.token, "de")
     assert context is not None
     looks = []
-    real = report_jobs.cached_pdf
+    real = report_jobs.cached
 
-    def finished_meanwhile(ctx: dict[str, object]) -> bytes | None:
+    def finished_meanwhile(ctx: dict[str, object], fmt: str) -> bytes | None:
         looks.append(1)
         if len(looks) == 1:  # the first look misses; then the (other) worker stores the PDF and releases the state
             RedisCache(_redis_url(DB)).set(pdf_key(ctx), b"%PDF-printed once", ttl_seconds=60)
             return None
-        return real(ctx)
+        return real(ctx, fmt)
 
-    monkeypatch.setattr(report_jobs, "cached_pdf", finished_meanwhile)
+    monkeypatch.setattr(report_jobs, "cached", finished_meanwhile)
     with stack.app.app_context():
-        got = report_jobs.report_pdf(context, "respondent", 1, "de")
+        got = report_jobs.report_file(context, "respondent", 1, "de")
     assert got == b"%PDF-printed once"
     client = redis.Redis.from_url(_redis_url(DB))
     assert client.llen("celery") == 0  # no second job sent

@@ -1,4 +1,4 @@
-"""An assessment's result: the result JSON of `assess score`, and the board report as PDF."""
+"""An assessment's result: the result JSON of `assess score`, and the board report as PDF and DOCX."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from flask import jsonify, request, url_for
 from werkzeug.wrappers import Response
 
+from assess.reporting.documents import FORMATS
 from assess.reporting.serialize import evaluation_to_dict
 from assess.services import aggregate, exports, reports
 from assess.services.audit import record
@@ -15,8 +16,7 @@ from assess.web.api.auth import actor
 from assess.web.api.routing import OtherResponse, json_response, operation
 from assess.web.api.schemas import LanguageQuery, ReportJob, ReportQuery, Result
 from assess.web.database import catalog, db
-from assess.web.report_jobs import Waiting
-from assess.web.report_jobs import report_pdf as report_pdf_or_waiting
+from assess.web.report_jobs import Waiting, report_file
 from assess.web.reports import REFRESH_SECONDS, attachment
 
 TAG = "results"
@@ -37,18 +37,29 @@ def result(assessment_id: int, query: LanguageQuery) -> Response:
 _ASK_AGAIN = {"Location": "Where to ask again.", "Retry-After": "Seconds to wait before asking again."}
 
 
+_WAITING = (OtherResponse(202, "Queued or printing: ask again at Location after Retry-After seconds.", ReportJob, _ASK_AGAIN),
+            OtherResponse(503, "Printing failed (`error` says why); `retry` prints it again.", ReportJob, _ASK_AGAIN))
+
+
 @operation("GET", "/assessments/<int:assessment_id>/report.pdf", summary="The board report as PDF: 200 with the file "
            "once it is printed; until then 202 with its state, a Location to ask again and Retry-After", tag=TAG,
-           media_type="application/pdf", query=ReportQuery, others=(
-               OtherResponse(202, "Queued or printing: ask again at Location after Retry-After seconds.", ReportJob,
-                             _ASK_AGAIN),
-               OtherResponse(503, "Printing failed (`error` says why); `retry` prints it again.", ReportJob,
-                             _ASK_AGAIN)))
+           media_type="application/pdf", query=ReportQuery, others=_WAITING)
 def report_pdf(assessment_id: int, query: ReportQuery) -> Response:
+    return _report(assessment_id, query, "pdf")
+
+
+@operation("GET", "/assessments/<int:assessment_id>/report.docx", summary="The same report as an editable Word "
+           "document (DOCX): 200 with the file once it is built; until then 202 as for the PDF", tag=TAG,
+           media_type=FORMATS["docx"].mimetype, query=ReportQuery, others=_WAITING)
+def report_docx(assessment_id: int, query: ReportQuery) -> Response:
+    return _report(assessment_id, query, "docx")
+
+
+def _report(assessment_id: int, query: ReportQuery, fmt: str) -> Response:
     row, org = assessment_or_404(assessment_id)
     made_of = exports.source(db(), catalog(), row, org, query.lang)
     context = {**reports.assessment_report(db(), catalog(), row, org, made_of.lang), "full": query.full}
-    found = report_pdf_or_waiting(context, "assessment", assessment_id, made_of.lang, retry=query.retry)
+    found = report_file(context, "assessment", assessment_id, made_of.lang, fmt=fmt, retry=query.retry)
     if isinstance(found, Waiting):
         failed = found.state == "failed"
         edition: dict[str, Any] = {"full": 1} if query.full else {}
@@ -56,8 +67,8 @@ def report_pdf(assessment_id: int, query: ReportQuery) -> Response:
         job = ReportJob(status=found.state, error=found.error or None, retry=url_for(
             request.endpoint or "", assessment_id=assessment_id, lang=made_of.lang, retry=1, **edition) if failed else None)
         return json_response(job, 503 if failed else 202, {"Location": here, "Retry-After": str(REFRESH_SECONDS)})
-    record(db(), actor(), "export_pdf", "assessment", assessment_id)
-    response = attachment(exports.Exported(found, "application/pdf", exports.report_file_name(
-        org.name, row.created_at.date().isoformat())))
+    record(db(), actor(), "export_" + fmt, "assessment", assessment_id)
+    response = attachment(exports.Exported(found, FORMATS[fmt].mimetype, exports.report_file_name(
+        org.name, row.created_at.date().isoformat(), fmt)))
     response.headers["Content-Language"] = made_of.lang
     return response

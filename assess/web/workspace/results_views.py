@@ -14,7 +14,7 @@ from assess.services.audit import record
 from assess.web.auth import consultant
 from assess.web.database import catalog, db
 from assess.web.i18n import current_language
-from assess.web.reports import attachment, printed_pdf
+from assess.web.reports import attachment, printed_report
 from assess.web.results import chart_figures
 from assess.web.workspace import assessment_or_404, bp
 
@@ -78,8 +78,8 @@ def export(assessment_id: int, fmt: str) -> Response | tuple[str, int, dict[str,
         abort(404)
     if entry.report is not None:  # printed by a worker: the page waits for it
         made_of = exports.source(db(), catalog(), row, org, current_language())
-        response = printed_pdf(entry.report(made_of), "assessment", assessment_id, made_of.lang,
-                               back_url=url_for("ws.results", assessment_id=assessment_id))
+        response = printed_report(entry.report(made_of), "assessment", assessment_id, made_of.lang, fmt=fmt,
+                                  back_url=url_for("ws.results", assessment_id=assessment_id))
         if isinstance(response, Response):  # delivered (not each look at the waiting page)
             record(db(), consultant(), "export_" + fmt, "assessment", assessment_id)
         return response
@@ -89,6 +89,6 @@ def export(assessment_id: int, fmt: str) -> Response | tuple[str, int, dict[str,
     return attachment(exported)
 
 
-@bp.get("/assessment/<int:assessment_id>/report.pdf")
-def report_pdf(assessment_id: int) -> Response | tuple[str, int, dict[str, str]]:
-    return export(assessment_id, "pdf")
+@bp.get("/assessment/<int:assessment_id>/report.<any(pdf, docx):fmt>")
+def report_file(assessment_id: int, fmt: str) -> Response | tuple[str, int, dict[str, str]]:
+    return export(assessment_id, fmt)
