@@ -142,11 +142,12 @@ GENERATION_TTL = 30 * 86_400  # longer than any entry lives
 class RedisCache:
     """Redis, shared by every worker on every machine; a Redis outage degrades to no caching."""
 
-    def __init__(self, url: str, prefix: str = "assess:cache:") -> None:
+    def __init__(self, url: str, prefix: str = "assess:cache:", timeout: float = 0.5) -> None:
         import redis
 
-        # Short timeouts: a Redis that drops packets must cost a page a second, not tens of seconds.
-        self._redis = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        # Short timeouts: a Redis that drops packets must cost a page a second, not tens of seconds (a worker,
+        # which stores what took seconds to print, waits longer: see assess/tasks/worker.py).
+        self._redis = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=0.5)
         self._prefix = prefix
         self._set_if_current: Any = self._redis.register_script(_SET_IF_CURRENT)
 

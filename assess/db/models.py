@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, Text, UniqueConstraint
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
@@ -40,6 +40,16 @@ class Workspace(SQLModel, table=True):
     name: str = Field(max_length=200)
     retention_days: int = Field(default=730)  # how long client data is kept (see `assess purge`)
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Brand(SQLModel, table=True):
+    """A consultancy's look on its reports: its name, primary colour and logo (a re-encoded PNG)."""
+
+    workspace_id: int = Field(sa_column=Column(Integer, ForeignKey("workspace.id", ondelete="CASCADE"), primary_key=True))
+    name: str = Field(default="", max_length=120)
+    colour: str = Field(default="", max_length=7)  # "#1f5f8b"; "" = the product's
+    logo: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    updated_at: dt.datetime = Field(default_factory=utcnow)
 
 
 class User(SQLModel, table=True):

@@ -155,6 +155,7 @@ def build_report_context(
         },
         "basis": _basis(ev, result["respondents"], lang),
         "full": False,  # the board's short report; True adds the appendix (every question, the workshop agenda)
+        "brand": None,  # a consultancy's name, colour and logo (assess.services.branding); None: the product's look
     }
     context["glance"] = at_a_glance(context)
     return context

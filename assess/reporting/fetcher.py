@@ -17,15 +17,18 @@ from urllib.request import url2pathname
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 CHART_SCHEME = "assess-chart"
+IMAGE_SCHEME = "assess-image"  # a PNG the report was given (a consultancy's logo), by name
 
 
 class ReportFetcher(URLFetcher):
-    """Serve only files under `root` and this report's charts (SVG text by name); refuse and record anything else."""
+    """Serve only files under `root`, this report's charts (SVG text by name) and its images (PNG bytes by name);
+    refuse and record anything else."""
 
-    def __init__(self, root: Path, charts: Mapping[str, str]) -> None:
-        super().__init__(timeout=1, allowed_protocols=("file", CHART_SCHEME), allow_redirects=False)
+    def __init__(self, root: Path, charts: Mapping[str, str], images: Mapping[str, bytes] | None = None) -> None:
+        super().__init__(timeout=1, allowed_protocols=("file", CHART_SCHEME, IMAGE_SCHEME), allow_redirects=False)
         self.root = root.resolve()
         self.charts = dict(charts)
+        self.images = dict(images or {})
         self.served: list[str] = []
         self.refused: list[str] = []
 
@@ -38,6 +41,9 @@ class ReportFetcher(URLFetcher):
         if parts.scheme == CHART_SCHEME and parts.path in self.charts:
             self.served.append(url)
             return URLFetcherResponse(url, self.charts[parts.path].encode(), {"Content-Type": "image/svg+xml"})
+        if parts.scheme == IMAGE_SCHEME and parts.path in self.images:
+            self.served.append(url)
+            return URLFetcherResponse(url, self.images[parts.path], {"Content-Type": "image/png"})
         if parts.scheme != "file" or parts.netloc not in ("", "localhost") or parts.query:
             raise self._refuse(url)
         path = Path(url2pathname(unquote(parts.path))).resolve()  # resolves symlinks and ".." too

@@ -8,6 +8,7 @@ read a file or call a server.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Mapping
@@ -67,10 +68,16 @@ def render_report(context: dict[str, Any]) -> RenderedReport:
     parts = sections(context, charts)
     printed = print_sections(parts, charts, _templates_fingerprint())
     frame = print_html(frame_html(context, printed, [part.static for part in parts]), {},
-                       styles=("report.css", "frame.css"))
+                       styles=("report.css", "frame.css"), images=brand_images(context))
     every = [frame, *printed]
     return RenderedReport(compose(frame.pdf, printed),
                           [url for p in every for url in p.served], [url for p in every for url in p.refused])
+
+
+def brand_images(context: Mapping[str, Any]) -> dict[str, bytes]:
+    """The consultancy's logo of `context` (a PNG, see assess.services.branding), by the name the cover uses."""
+    brand = context.get("brand") or {}
+    return {"logo": base64.b64decode(brand["logo"])} if brand.get("logo") else {}
 
 
 def pdf_key(context: Mapping[str, Any]) -> str:

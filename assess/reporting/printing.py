@@ -60,13 +60,14 @@ def _stylesheets(names: tuple[str, ...]) -> list[CSS]:
     return [_styles[name] for name in names]
 
 
-def print_html(html: str, charts: Mapping[str, str], styles: tuple[str, ...] = ("report.css",)) -> Printed:
+def print_html(html: str, charts: Mapping[str, str], styles: tuple[str, ...] = ("report.css",),
+               images: Mapping[str, bytes] | None = None) -> Printed:
     """Print `html` with the locked-down fetcher and the report's `styles` (files in reports/).
 
-    `charts` are the SVGs the document may reference as assess-chart:NAME.
+    `charts` are the SVGs the document may reference as assess-chart:NAME, `images` the PNGs as assess-image:NAME.
     """
     sheets = _stylesheets(styles)
-    fetcher = ReportFetcher(REPORTS_DIR, charts)
+    fetcher = ReportFetcher(REPORTS_DIR, charts, images)
     document = HTML(string=html, base_url=REPORTS_DIR.as_uri() + "/", url_fetcher=fetcher).render(
         stylesheets=sheets, font_config=_fonts)
     pages = [

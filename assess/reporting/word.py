@@ -9,6 +9,7 @@ shared cache by its content like the PDF and deleted with its assessment.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import io
@@ -102,6 +103,11 @@ class _Writer:
         catalog = translations(self.lang)
         self._: Callable[..., str] = catalog.gettext
         self.n: Callable[[str, str, int], str] = catalog.ngettext
+        brand = context.get("brand") or {}
+        self.brand_name: str = brand.get("name") or ""
+        self.colour = (brand.get("colour") or "#" + BRAND).lstrip("#").upper()  # checked #rrggbb (services.branding)
+        self.light = (brand.get("colour_light") or "#E8F0F6").lstrip("#").upper()
+        self.logo = base64.b64decode(brand["logo"]) if brand.get("logo") else None
         self.doc: DocumentObject = Document()
         self._styles()
 
@@ -117,7 +123,7 @@ class _Writer:
             style = styles[name]
             style.font.name = "DejaVu Sans"
             style.font.size = Pt(size)
-            style.font.color.rgb = RGBColor.from_string(BRAND if name != "Heading 3" else "1B1F23")
+            style.font.color.rgb = RGBColor.from_string(self.colour if name != "Heading 3" else "1B1F23")
         section = self.doc.sections[0]
         section.page_height, section.page_width = Cm(29.7), Cm(21.0)
         section.top_margin, section.bottom_margin = Cm(2.4), Cm(2.0)
@@ -144,7 +150,7 @@ class _Writer:
         head = section.header.paragraphs[0]
         self._small(head, f"{meta['organisation'] or self._('Organisation not named')}  ·  {meta['title']}")
         foot = section.footer.paragraphs[0]
-        self._small(foot, self._("Confidential. Prepared for the board and management.") + "\t")
+        self._small(foot, self._confidential() + "\t")
         self.doc.styles["Footer"].paragraph_format.tab_stops.clear_all()  # the template's centre tab
         foot.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, alignment=WD_TAB_ALIGNMENT.RIGHT)
         message = self._("Page %(page)s of %(pages)s")
@@ -155,6 +161,10 @@ class _Writer:
         self._small(foot, middle)
         _field(foot, "NUMPAGES")
         self._small(foot, after)
+
+    def _confidential(self) -> str:
+        note = self._("Confidential. Prepared for the board and management.")
+        return f"{self.brand_name} · {note}" if self.brand_name else note
 
     @staticmethod
     def _small(paragraph: Paragraph, text: str) -> None:
@@ -204,7 +214,7 @@ class _Writer:
             run = cells[i].paragraphs[0].add_run(text)
             run.bold = True
             run.font.size = Pt(8)
-            _shade(cells[i], "E8F0F6")
+            _shade(cells[i], self.light)
         _repeat_header(table.rows[0])
         for values in rows:
             row = table.add_row().cells
@@ -263,6 +273,9 @@ class _Writer:
 
     def cover(self) -> None:
         _, meta = self._, self.r["meta"]
+        if self.logo:
+            self.doc.add_picture(io.BytesIO(self.logo), height=Cm(2.0))
+            self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.RIGHT
         self.p(_("Digital readiness report").upper(), muted=True)
         org = self.p()
         run = org.add_run(meta["organisation"] or _("Organisation not named"))
@@ -276,6 +289,10 @@ class _Writer:
                 (_("Respondents"), str(self.r["respondents"]) + (
                     f" · {meta['respondent_label']}" if not self.r["multi"] and meta["respondent_label"] else ""))]
         rows += [(label, meta[key]) for label, key in ((_("Industry"), "industry"), (_("Size"), "size")) if meta[key]]
+        if self.brand_name:
+            by = self.p()
+            run = by.add_run(_("Prepared by %(name)s") % {"name": self.brand_name})
+            run.bold, run.font.color.rgb = True, RGBColor.from_string(self.colour)
         table = self.doc.add_table(rows=0, cols=2)
         for label, value in rows:
             cells = table.add_row().cells
@@ -283,7 +300,7 @@ class _Writer:
             cells[0].paragraphs[0].runs[0].bold = True
             cells[0].width, cells[1].width = Cm(4), Cm(12)
         self.doc.add_paragraph()
-        self.p(_("Confidential. Prepared for the board and management."), muted=True)
+        self.p(self._confidential(), muted=True)
 
     def contents(self) -> None:
         """Word's contents field over the headings: filled in when Word opens the file (it asks to update fields)."""

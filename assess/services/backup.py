@@ -10,6 +10,7 @@ A restore fills an empty database only.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import gzip
@@ -24,7 +25,7 @@ from typing import Any, TextIO
 
 from alembic.runtime.migration import MigrationContext
 from alembic.util import CommandError
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Select, String, Table, func, inspect, select
+from sqlalchemy import Boolean, Date, DateTime, Integer, LargeBinary, Numeric, Select, String, Table, func, inspect, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import StatementError
 
@@ -52,6 +53,7 @@ SCOPE: dict[str, tuple[str, str | None]] = {
     "peer_published": ("workspace_id", "workspace"),
     "peer_pending": ("workspace_id", "workspace"),
     "audit_log": ("workspace_id", "workspace"),
+    "brand": ("workspace_id", "workspace"),
 }
 
 
@@ -102,6 +104,8 @@ def _query(table: Table, workspace_id: int | None) -> Select[Any]:
 
 
 def _dump(value: Any) -> Any:
+    if isinstance(value, bytes):  # a logo: base64 text in the file
+        return base64.b64encode(value).decode("ascii")
     if isinstance(value, dt.datetime):
         return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
     if isinstance(value, dt.date):
@@ -195,6 +199,10 @@ def _load(column_type: Any, value: Any) -> Any:
         return dt.datetime.fromisoformat(value)
     if isinstance(base, Date):
         return dt.date.fromisoformat(value)
+    if isinstance(base, LargeBinary):
+        if not isinstance(value, str):
+            raise TypeError
+        return base64.b64decode(value, validate=True)  # binascii.Error is a ValueError
     _check_type(base, value)
     return value
 

@@ -15,7 +15,7 @@ from assess.catalog import Catalog
 from assess.db.models import Assessment, Organisation, Respondent
 from assess.reporting.context import ReportMeta, build_report_context, question_context
 from assess.reporting.labels import INDUSTRIES, SIZES, label, role_label
-from assess.services import aggregate, peers
+from assess.services import aggregate, branding, peers
 from assess.services import assessments as svc
 
 
@@ -46,6 +46,7 @@ def _respondent_report(session: Session, catalog: Catalog, respondent: Responden
     meta = _meta(organisation, assessment, lang, date=(respondent.finished_at or respondent.updated_at).date(),
                  respondent_label=role_label(respondent.role, lang) if respondent.role else "")
     context = build_report_context(evaluation, [response], lang=lang, meta=meta)
+    context["brand"] = branding.report_brand(session, organisation)  # a consultancy's respondents see its look
     context["assessment_id"] = assessment.id  # cached charts and PDFs are deleted with it
     context["cache_generations"] = list(generations)
     return context
@@ -76,6 +77,7 @@ def assessment_report(session: Session, catalog: Catalog, assessment: Assessment
         {"label": g.label, "organisations": g.organisations, "scores": {k: round(v, 1) for k, v in g.scores.items()}}
         for g in peers.peer_groups(session, assessment, organisation)
     ]
+    context["brand"] = branding.report_brand(session, organisation)
     context["assessment_id"] = assessment.id
     context["cache_generations"] = list(generations)
     return context

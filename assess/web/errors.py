@@ -53,7 +53,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _refuse_oversized() -> None:
         """Werkzeug checks the size only when a view reads the body: refuse it for every endpoint up front."""
-        limit = app.config.get("MAX_CONTENT_LENGTH")
+        limit = request.max_content_length  # MAX_CONTENT_LENGTH, or an upload's own (inputs.LARGER_BODIES)
         if limit is not None and (request.content_length or 0) > limit:
             raise RequestEntityTooLarge()
 

@@ -48,5 +48,15 @@ class StorableText:
             raise ValidationError(str(UNSTORABLE_MESSAGE))
 
 
+# Endpoints that take a larger body than MAX_CONTENT_LENGTH (an upload), in bytes; set where the view is defined.
+LARGER_BODIES: dict[str, int] = {}
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedInt
+
+    @app.before_request
+    def _body_limit() -> None:
+        """The request's own body limit, before anything (CSRF's check included) reads the body."""
+        if request.endpoint in LARGER_BODIES:
+            request.max_content_length = LARGER_BODIES[request.endpoint]

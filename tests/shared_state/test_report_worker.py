@@ -132,7 +132,7 @@ def test_many_asking_for_one_report_make_one_job_and_all_get_the_pdf(stack: Stac
     response = _poll(lambda: stack.app.test_client().get(url))
     assert response.status_code == 200 and response.data.startswith(b"%PDF")  # type: ignore[attr-defined]
     assert response.headers["Content-Disposition"].startswith("attachment;")  # type: ignore[attr-defined]
-    assert stack.succeeded() == 1  # twenty-two requests, one print
+    assert stack.succeeded() == 1, stack.log.read_text(errors="replace")[-4000:]  # twenty-two requests, one print
     assert stack.app.test_client().get(url + "?state=1").get_json() == {"state": "ready"}
 
 

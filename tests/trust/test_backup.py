@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from assess import create_app
 from assess.cli import main
-from assess.db.models import Organisation
+from assess.db.models import Brand, Organisation
 from assess.db.session import make_engine
 from assess.services.backup import FORMAT, SCOPE, BackupError, restore_backup, write_backup
 from tests.conftest import FIXTURES, new_database
@@ -68,6 +68,7 @@ def _snapshot(client: FlaskClient, seeded: Seeded, public_token: str, assessment
         response = client.get(f"/w/assessment/{seeded.assessment_id}/report.pdf")
         assert response.status_code == 200
         seen["pdf"] = _pdf_text(response.data)
+        assert "Nordlicht Beratung" in seen["pdf"]  # the brand came along
     return seen
 
 
@@ -79,6 +80,10 @@ def test_backup_and_restore_give_identical_pages_scores_and_pdf(
     review = client.get(f"/r/{public}/review")
     client.post(f"/r/{public}/review", data={"csrf_token": csrf_of(review.data)})
     other = seed_workspace(app, "Sued")
+    with Session(app.extensions["assess.engine"]) as session:  # a brand, its logo bytes included
+        session.add(Brand(workspace_id=seeded.workspace_id, name="Nordlicht Beratung", colour="#7a1f3d",
+                          logo=b"\x89PNG\r\n\x1a\n\x00\xff binary"))
+        session.commit()
     login(client, seeded.email)
     before_snapshot = _snapshot(client, seeded, public, [seeded.assessment_id], pdf=True)
     before_rows = all_rows(app)

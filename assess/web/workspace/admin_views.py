@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required, logout_user
@@ -10,11 +11,11 @@ from werkzeug.wrappers import Response
 
 from assess.catalog import QuestionnaireError
 from assess.domain.text import without_unstorable
-from assess.services import accounts, audit, privacy, questionnaires
+from assess.services import accounts, audit, branding, privacy, questionnaires
 from assess.services.records import User, Workspace
 from assess.web.auth import PasswordChangeForm, consultant, renew_session
 from assess.web.database import catalog, db
-from assess.web.inputs import UNSTORABLE_MESSAGE
+from assess.web.inputs import LARGER_BODIES, UNSTORABLE_MESSAGE
 from assess.web.limits import limiter
 
 bp = Blueprint("wsadmin", __name__, url_prefix="/w/settings")
@@ -206,14 +207,16 @@ def revoke_tokens(user_id: int) -> Response:
 
 
 def _team_page(*, error: str | None = None, typed: dict[str, str] | None = None, account_error: str | None = None,
-               retention_error: str | None = None) -> tuple[str, int]:
+               retention_error: str | None = None, brand_error: str | None = None) -> tuple[str, int]:
     workspace_id = consultant().workspace_id
     return render_template("workspace/team.html", users=accounts.users_of(db(), workspace_id),
                            token_counts=accounts.active_token_counts(db(), workspace_id), me=consultant().id,
                            error=error, typed=typed or {}, account_error=account_error, workspace=_workspace(),
                            retention_error=retention_error,
-                           retention_range=(privacy.MIN_RETENTION_DAYS, privacy.MAX_RETENTION_DAYS)), (
-        400 if error or account_error or retention_error else 200)
+                           retention_range=(privacy.MIN_RETENTION_DAYS, privacy.MAX_RETENTION_DAYS),
+                           brand=branding.brand_of(db(), workspace_id), brand_error=brand_error,
+                           logo_mb=branding.MAX_LOGO_BYTES // (1024 * 1024)), (
+        400 if error or account_error or retention_error or brand_error else 200)
 
 
 def _workspace() -> Workspace:
@@ -232,6 +235,42 @@ def retention() -> Response | tuple[str, int]:
     privacy.set_retention_days(db(), consultant(), int(raw))
     flash(_("Client data is now kept for %(days)d days after its last activity.", days=int(raw)))
     return redirect(url_for("wsadmin.team"))
+
+
+LARGER_BODIES["wsadmin.brand"] = branding.MAX_LOGO_BYTES + 64 * 1024  # the logo and the form around it
+
+
+@bp.post("/brand", endpoint="brand")
+def brand() -> Response | tuple[str, int]:
+    """The consultancy's name, colour and logo on the workspace's reports (PDF and DOCX)."""
+    _require_admin()
+    upload = request.files.get("logo")
+    logo = None
+    if upload is not None:
+        try:
+            logo = upload.read() if upload.filename else None
+        finally:
+            upload.close()  # a large upload is spooled to a temporary file: closed at once
+    try:
+        branding.save_brand(db(), consultant(), name=request.form.get("brand_name", ""),
+                            colour=request.form.get("colour", ""), logo=logo,
+                            remove_logo=request.form.get("remove_logo") == "1")
+    except branding.BrandError as refused:
+        shown = {k: format_decimal(v, "0.0") if isinstance(v, float) else v for k, v in refused.params().items()}
+        return _team_page(brand_error=_(refused.message, **shown))
+    flash(_("Saved: the reports of your assessments now show your name, colour and logo."))
+    return redirect(url_for("wsadmin.team"))
+
+
+@bp.get("/brand/logo.png", endpoint="brand_logo")
+def brand_logo() -> Response:
+    """The workspace's stored logo (as the reports print it), for the settings page."""
+    stored = branding.brand_of(db(), consultant().workspace_id)
+    if stored is None or stored.logo is None:
+        abort(404)
+    response = Response(stored.logo, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/audit", endpoint="audit")
