@@ -22,6 +22,17 @@ PHASE_COLOURS = ("#1f5f8b", "#2e8540", "#d9822b", "#7b4f9d", "#b23b3b", "#3b8ea5
 
 
 
+def _primary(context: dict[str, Any]) -> str:
+    """The chart's main colour: the consultancy's (a checked #rrggbb, assess.services.branding) or the product's."""
+    brand = context.get("brand") or {}
+    return brand.get("colour") or ACTUAL
+
+
+def _translucent(colour: str, alpha: float = 0.25) -> str:
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
 def _figure(data: list[dict[str, Any]], height: int, **extra: Any) -> Figure:
     layout: dict[str, Any] = {
         "font": {"family": FONT, "size": 13, "color": "#1b1f23"},
@@ -50,11 +61,12 @@ def radar(context: dict[str, Any], _: Translate) -> Figure:
     closed = [*names, names[0]] if names else names
     actual = [d["level"] for d in dims]
     target = [d["target"] for d in dims]
+    primary = _primary(context)
     data: list[dict[str, Any]] = [
         {"type": "scatterpolar", "r": [*target, target[0]], "theta": closed, "name": _("Target"), "mode": "lines",
          "line": {"color": TARGET, "dash": "dash", "width": 2}},
         {"type": "scatterpolar", "r": [*actual, actual[0]], "theta": closed, "name": _("Current level"),
-         "fill": "toself", "line": {"color": ACTUAL, "width": 3}, "fillcolor": "rgba(31,95,139,0.25)",
+         "fill": "toself", "line": {"color": primary, "width": 3}, "fillcolor": _translucent(primary),
          "mode": "lines+markers", "connectgaps": False},
     ]
     if context.get("change"):
@@ -78,7 +90,7 @@ def dimension_bars(context: dict[str, Any], _: Translate) -> Figure:
     targets = [level_to_score(d["target"]) for d in dims]
     data: list[dict[str, Any]] = [
         {"type": "bar", "y": names, "x": scores, "orientation": "h", "name": _("Score (0–100)"),
-         "marker": {"color": [ACTUAL if d["reliable"] else MUTED for d in dims]}},
+         "marker": {"color": [_primary(context) if d["reliable"] else MUTED for d in dims]}},
         {"type": "scatter", "y": names, "x": targets, "mode": "markers", "name": _("Target"),
          "marker": {"symbol": "line-ns-open", "size": 22, "color": TARGET, "line": {"width": 3, "color": TARGET}}},
         # Score labels right of bar and target; coverage in its own column, so nothing overlaps.
@@ -106,30 +118,67 @@ def spread(context: dict[str, Any], _: Translate) -> Figure:
     data: list[dict[str, Any]] = [
         {"type": "bar", "y": names, "x": [s["max"] - s["min"] for s in stats], "base": [s["min"] for s in stats],
          "orientation": "h", "name": _("Range between respondents"),
-         "marker": {"color": "rgba(31,95,139,0.25)", "line": {"color": ACTUAL, "width": 1}}},
+         "marker": {"color": _translucent(_primary(context)), "line": {"color": _primary(context), "width": 1}}},
         {"type": "scatter", "y": names, "x": [s["mean"] for s in stats], "mode": "markers", "name": _("Mean"),
-         "marker": {"color": ACTUAL, "size": 12, "symbol": "diamond"}},
+         "marker": {"color": _primary(context), "size": 12, "symbol": "diamond"}},
     ]
     return _figure(data, 90 + 48 * len(dims), xaxis=_axis(range=[0, 100]), yaxis=_axis(autorange="reversed"),
                    margin={"l": 220, "r": 30, "t": 20, "b": 40})
 
 
+def _wrap(text: str, width: int = 38, lines: int = 3) -> str:
+    """A label on at most `lines` lines of about `width` characters (plotly breaks at <br>), escaped."""
+    words, rows = text.split(), [""]
+    for word in words:
+        if rows[-1] and len(rows[-1]) + 1 + len(word) > width:
+            rows.append("")
+        rows[-1] = f"{rows[-1]} {word}".strip()
+    if len(rows) > lines:
+        rows = [*rows[: lines - 1], _short(" ".join(rows[lines - 1:]), width)]
+        return "<br>".join(html.escape(r, quote=False) for r in rows[:-1]) + "<br>" + rows[-1]
+    return "<br>".join(html.escape(r, quote=False) for r in rows)
+
+
+QUARTER_WEEKS = 13
+DIMENSION_COLOURS = ("#2e8540", "#d9822b", "#7b4f9d", "#b23b3b", "#3b8ea5", "#8c6d1f")
+
+
 def timeline(context: dict[str, Any], _: Translate) -> Figure:
-    """The roadmap's measures as bars from their start to their end week, coloured by the phase they start in."""
-    data: list[dict[str, Any]] = []
-    rows = 0
-    for phase in context["roadmap"]["phases"]:
-        measures = phase["measures"]
-        rows += len(measures)
-        data.append({
-            "type": "bar", "y": [_short(m["title"], 40) for m in measures],
-            "x": [m["end_week"] - m["start_week"] for m in measures], "base": [m["start_week"] for m in measures],
-            "orientation": "h", "name": f"{_('Phase')} {phase['number']}",
-            "marker": {"color": PHASE_COLOURS[(phase["number"] - 1) % len(PHASE_COLOURS)]},
-        })
-    return _figure(data, 110 + 26 * max(rows, 1), barmode="overlay",
-                   xaxis=_axis(title={"text": _("weeks")}, rangemode="tozero"), yaxis=_axis(autorange="reversed"),
-                   margin={"l": 280, "r": 20, "t": 20, "b": 50})
+    """The roadmap on one page: quarters across, the measures grouped by dimension (one colour each) with their
+    full titles, each bar from its start to its end week."""
+    order = [d["id"] for d in context["dimensions"]]
+    titles = context["dimension_titles"]
+    measures = sorted((m for p in context["roadmap"]["phases"] for m in p["measures"]),
+                      key=lambda m: (order.index(m["dimension"]) if m["dimension"] in order else len(order),
+                                     m["start_week"], m["end_week"]))
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for measure in measures:
+        groups.setdefault(measure["dimension"], []).append(measure)
+    colours = (_primary(context), *DIMENSION_COLOURS)
+    data: list[dict[str, Any]] = [{
+        "type": "bar", "y": [_wrap(m["title"]) for m in group],
+        "x": [m["end_week"] - m["start_week"] for m in group], "base": [m["start_week"] for m in group],
+        "orientation": "h", "name": html.escape(titles.get(dimension, dimension), quote=False),
+        "marker": {"color": colours[i % len(colours)]},
+        "hovertemplate": "%{y}<extra>%{fullData.name}</extra>",
+    } for i, (dimension, group) in enumerate(groups.items())]
+    end = max([m["end_week"] for m in measures] or [context["roadmap"].get("total_weeks") or QUARTER_WEEKS])
+    quarters = max(1, -(-end // QUARTER_WEEKS))
+    ticks = [(_("Quarter %(number)d") % {"number": q + 1}) + "<br>" + (
+        _("weeks %(start)d–%(end)d") % {"start": q * QUARTER_WEEKS + 1, "end": (q + 1) * QUARTER_WEEKS})
+        for q in range(quarters)]
+    lines = [{"type": "line", "x0": q * QUARTER_WEEKS, "x1": q * QUARTER_WEEKS, "y0": 0, "y1": 1, "yref": "paper",
+              "line": {"color": "#9aa5b1", "width": 1, "dash": "dot"}} for q in range(1, quarters)]
+    rows = sum(2 if "<br>" in label else 1 for trace in data for label in trace["y"])
+    legend_rows = -(-len(data) // 3)
+    return _figure(data, 90 + 22 * legend_rows + 17 * max(rows, 1) + 8 * len(measures), barmode="overlay",
+                   xaxis=_axis(range=[0, quarters * QUARTER_WEEKS], tickvals=[q * QUARTER_WEEKS + QUARTER_WEEKS / 2
+                                                                              for q in range(quarters)],
+                               ticktext=ticks, showgrid=False),
+                   yaxis=_axis(autorange="reversed", automargin=True), shapes=lines,
+                   legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
+                           "traceorder": "normal"},
+                   margin={"l": 250, "r": 20, "t": 24 + 22 * legend_rows, "b": 50})
 
 
 CHARTS: dict[str, Callable[[dict[str, Any], Translate], Figure]] = {

@@ -57,12 +57,11 @@ def sections(context: dict[str, Any], chart_names: set[str] | Mapping[str, objec
                                **{"running_section": "", **extra})
         return Section(name, html, tuple(chart for chart in shows if chart in links), static)
 
+    roadmap_title = translations(context["lang"]).gettext("Roadmap")  # the running header's section on later pages
     parts = [section("summary", "_glance.html"), section("standing", "_standing.html"),
-             section("charts", "_charts.html", ("radar", "bars")), section("roadmap", "_roadmap.html", ("timeline",))]
-    phases = context["roadmap"]["phases"]
-    roadmap = translations(context["lang"]).gettext("Roadmap")  # the running header's section
-    parts += [section(f"phase-{phase['number']}", "_phase.html", phase=phase, last=phase is phases[-1],
-                      running_section=roadmap) for phase in phases]
+             section("charts", "_charts.html", ("radar", "bars")),
+             # the phases follow the roadmap's chart on the same page and each other: no page is left a quarter full
+             section("roadmap", "_roadmap.html", ("timeline",), running_section=roadmap_title)]
     if context.get("full"):  # the appendix: the workshop agenda, every question with its answers
         if context["multi"]:
             parts.append(section("respondents", "_respondents.html", ("spread",)))
@@ -79,6 +78,11 @@ def frame_html(context: dict[str, Any], printed: list[Printed], headed: list[boo
     headed = headed or [False] * len(printed)
     sheets: list[dict[str, Any]] = [{"page": page, "headed": head} for document, head in zip(printed, headed, strict=True)
                                     for page in document.pages]
+    seen: set[str] = set()
+    for sheet in sheets:  # an element that runs over several pages is a link target once, on its first page
+        shown: PrintedPage = sheet["page"]
+        sheet["page"] = PrintedPage(shown.marks, [a for a in shown.anchors if a not in seen])
+        seen.update(shown.anchors)
     first_dimension = f"dim-{context['dimensions'][0]['id']}" if context["dimensions"] else None
     for sheet in sheets:  # the contents' group entry points at the first dimension's page
         page: PrintedPage = sheet["page"]

@@ -393,7 +393,7 @@ class _Writer:
         self.p(_("The most urgent measures with what they build on. Each starts as soon as its foundations are done, at "
                  "most %(capacity)d at once; each phase ends in a quality gate.") % {"capacity": rm["settings"]["capacity"]}
                + " " + _("About %(weeks)d weeks in total.") % {"weeks": rm["total_weeks"]})
-        self.chart("timeline", _("Timeline of the measures in weeks, coloured by phase."))
+        self.chart("timeline", _("The roadmap by quarter: each measure from its start to its end, coloured by dimension."))
         if rm["quick_wins"]:
             self.h(_("Quick wins: contain the damage now"), 3)
             self.items([m["title"] for m in rm["quick_wins"]], box=True)
