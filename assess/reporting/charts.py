@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assess.domain.levels import LEVELS, MAX_LEVEL, MIN_LEVEL, level_to_score, score_to_level
+from assess.reporting.labels import role_label
 
 Translate = Callable[[str], str]
 Figure = dict[str, Any]
@@ -126,6 +127,49 @@ def spread(context: dict[str, Any], _: Translate) -> Figure:
                    margin={"l": 220, "r": 30, "t": 20, "b": 40})
 
 
+LEGEND_WIDTH = 420  # px: the plot area's width at print width, where the legend wraps
+
+
+def _legend_rows(names: list[str], width: int = LEGEND_WIDTH) -> int:
+    """How many lines plotly's horizontal legend takes for `names`: it gives every entry the widest one's room
+    (about 7 px a character and 40 px for the symbol)."""
+    entry = 40 + 7 * max((len(html.unescape(name)) for name in names), default=0)
+    per_row = max(1, width // entry)
+    return max(1, -(-len(names) // per_row))
+
+
+ROLE_SYMBOLS = ("circle", "diamond", "square", "triangle-up", "x", "star")
+
+
+def roles(context: dict[str, Any], _: Translate) -> Figure:
+    """The perception gap: each role's score per dimension on one line, the distance between them drawn."""
+    dims = context["dimensions"]
+    by_role = context["by_role"]
+    names = [_short(d["title"], 34) for d in dims]
+    low_high: list[float | None] = []
+    ys: list[str | None] = []
+    for d, name in zip(dims, names, strict=True):
+        scores = [r["scores"][d["id"]] for r in by_role if r["scores"].get(d["id"]) is not None]
+        if len(scores) > 1:
+            low_high += [min(scores), max(scores), None]
+            ys += [name, name, None]
+    colours = (_primary(context), TARGET, ACCENT, "#7b4f9d", "#b23b3b", "#3b8ea5")
+    data: list[dict[str, Any]] = [{"type": "scatter", "x": low_high, "y": ys, "mode": "lines", "showlegend": False,
+                                   "hoverinfo": "skip", "line": {"color": "#c9d1d9", "width": 6}}]
+    for i, r in enumerate(by_role):
+        label = role_label(r["role"], context["lang"])
+        data.append({"type": "scatter", "y": names, "x": [r["scores"].get(d["id"]) for d in dims], "mode": "markers",
+                     "name": html.escape(f"{label} ({r['respondents']})", quote=False),
+                     "marker": {"color": colours[i % len(colours)], "size": 12,
+                                "symbol": ROLE_SYMBOLS[i % len(ROLE_SYMBOLS)], "line": {"color": "white", "width": 1}}})
+    legend_rows = _legend_rows([t["name"] for t in data[1:]])
+    return _figure(data, 70 + 22 * legend_rows + 40 * len(dims),
+                   xaxis=_axis(range=[-2, 102], tickvals=[0, 25, 50, 75, 100]),
+                   yaxis=_axis(autorange="reversed", automargin=True),
+                   legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+                   margin={"l": 200, "r": 20, "t": 20 + 22 * legend_rows, "b": 30})
+
+
 def _wrap(text: str, width: int = 38, lines: int = 3) -> str:
     """A label on at most `lines` lines of about `width` characters (plotly breaks at <br>), escaped."""
     words, rows = text.split(), [""]
@@ -170,7 +214,7 @@ def timeline(context: dict[str, Any], _: Translate) -> Figure:
     lines = [{"type": "line", "x0": q * QUARTER_WEEKS, "x1": q * QUARTER_WEEKS, "y0": 0, "y1": 1, "yref": "paper",
               "line": {"color": "#9aa5b1", "width": 1, "dash": "dot"}} for q in range(1, quarters)]
     rows = sum(2 if "<br>" in label else 1 for trace in data for label in trace["y"])
-    legend_rows = -(-len(data) // 3)
+    legend_rows = _legend_rows([t["name"] for t in data])
     return _figure(data, 90 + 22 * legend_rows + 17 * max(rows, 1) + 8 * len(measures), barmode="overlay",
                    xaxis=_axis(range=[0, quarters * QUARTER_WEEKS], tickvals=[q * QUARTER_WEEKS + QUARTER_WEEKS / 2
                                                                               for q in range(quarters)],
@@ -182,7 +226,7 @@ def timeline(context: dict[str, Any], _: Translate) -> Figure:
 
 
 CHARTS: dict[str, Callable[[dict[str, Any], Translate], Figure]] = {
-    "radar": radar, "bars": dimension_bars, "spread": spread, "timeline": timeline,
+    "radar": radar, "bars": dimension_bars, "spread": spread, "timeline": timeline, "roles": roles,
 }
 PRINT_WIDTH = 660  # CSS px: the A4 text width, so chart text prints at about the body size
 PRINT_FONT_SIZE = 11
@@ -206,4 +250,6 @@ def charts_for(context: dict[str, Any]) -> list[str]:
         names.append("spread")
     if context["roadmap"]["phases"]:
         names.append("timeline")
+    if context["by_role"]:
+        names.append("roles")
     return names

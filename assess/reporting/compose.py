@@ -58,7 +58,7 @@ def sections(context: dict[str, Any], chart_names: set[str] | Mapping[str, objec
         return Section(name, html, tuple(chart for chart in shows if chart in links), static)
 
     roadmap_title = translations(context["lang"]).gettext("Roadmap")  # the running header's section on later pages
-    parts = [section("summary", "_glance.html"), section("standing", "_standing.html"),
+    parts = [section("summary", "_glance.html"), section("standing", "_standing.html", ("roles",)),
              section("charts", "_charts.html", ("radar", "bars")),
              # the phases follow the roadmap's chart on the same page and each other: no page is left a quarter full
              section("roadmap", "_roadmap.html", ("timeline",), running_section=roadmap_title)]

@@ -30,8 +30,8 @@ CHART_WIDTH = PRINT_WIDTH
 CHART_WAIT = 120.0  # seconds; covers Chromium's first start
 # Charts export in the background while the sections without charts print (no thread until first use).
 _exporter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart-export")
-# The roadmap is the longest section: its chart goes first.
-_CHART_ORDER = ("timeline", "radar", "bars", "spread")
+# In the order the sections print them.
+_CHART_ORDER = ("roles", "radar", "bars", "timeline", "spread")
 
 
 @dataclass(slots=True)

@@ -357,6 +357,13 @@ class _Writer:
                        right=(2, 3), bold_last=True)
             self.p(_("Internal person-days estimated from each measure's effort level (see the method); external costs "
                      "come on top."), muted=True)
+        if self.r["by_role"]:
+            self.h(_("How the roles see it"), 2)
+            self.chart("roles", _("Each role's score per dimension (0–100); the grey bar is the distance between them."))
+            if self.r["perception_gap"]:
+                self.p(_("Perception gap: management's score minus the service staff's, in points; index %(index)s (the "
+                         "mean distance over the dimensions).") % {"index": self.num(self.r["perception_gap"]["index"])},
+                       muted=True)
         self.h(_("Isolated-solution risks"), 2)
         if g["risks"]:
             for risk in g["risks"]:
@@ -368,21 +375,8 @@ class _Writer:
         _ = self._
         self.h(_("Maturity at a glance"), 1)
         self.chart("radar", _("Current level per dimension (1–5) against the target."))
-        roles = self.r["by_role"]
-        if roles:
-            self.h(_("How the roles see it"), 2)
-            head = [_("Dimension"), *(f"{role_label(r['role'], self.lang)} ({r['respondents']})" for r in roles)]
-            rows = [[d["title"], *(self.num(r["scores"][d["id"]], 0) if r["scores"][d["id"]] is not None else "–"
-                                   for r in roles)] for d in self.r["dimensions"]]
-            width = (17.4 - 6.0) / len(roles)
-            self.table(head, rows, (6.0, *([width] * len(roles))), right=tuple(range(1, len(roles) + 1)))
-            if self.r["perception_gap"]:
-                self.p(_("Perception gap: management's score minus the service staff's, in points; index %(index)s (the "
-                         "mean distance over the dimensions).") % {"index": self.num(self.r["perception_gap"]["index"])},
-                       muted=True)
-        else:
-            self.chart("bars", _("Score per dimension (0–100) with its coverage; grey bars are not reliably scored, the "
-                                 "mark is the target."))
+        self.chart("bars", _("Score per dimension (0–100) with its coverage; grey bars are not reliably scored, the mark "
+                             "is the target."))
 
     def roadmap(self) -> None:
         _, rm = self._, self.r["roadmap"]

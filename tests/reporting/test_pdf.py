@@ -85,6 +85,21 @@ def test_page_two_ranks_every_dimension_once_and_gives_each_risk_one_sentence(
     assert "Stärkste Dimensionen" not in single_pdf.text and "Schwächste Dimensionen" not in single_pdf.text
 
 
+def test_with_several_roles_page_two_charts_how_each_role_sees_each_dimension(
+        short_multi_pdf: Pdf, multi_context: dict[str, Any]) -> None:
+    """The perception gap on the board's second page, as a chart (its labels are the PDF's text), not a table later."""
+    from assess.reporting.labels import role_label
+
+    start = short_multi_pdf.opening("Where you stand")
+    page = short_multi_pdf.pages[start - 1]
+    assert "How the roles see it" in page
+    chart = page.split("How the roles see it", 1)[1]
+    for role in multi_context["by_role"]:
+        assert f"{role_label(role['role'], 'en')} ({role['respondents']})" in chart  # the chart's legend
+    assert all(d["title"] in chart for d in multi_context["dimensions"])  # its rows
+    assert "Perception gap" in chart and "How the roles see it" not in short_multi_pdf.pages[start]
+
+
 def test_contents_lists_page_numbers_that_point_at_the_sections(single_pdf: Pdf, single_context: dict[str, Any]) -> None:
     for title in [d["title"] for d in single_context["dimensions"]] + ["Roadmap", "Methode und Glossar"]:
         page = single_pdf.pages[single_pdf.section_page(title) - 1]
