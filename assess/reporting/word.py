@@ -493,13 +493,13 @@ class _Writer:
 
     def question_text(self, q: dict[str, Any]) -> str:
         _, lines = self._, [q["text"]]
-        if self.r["multi"]:
-            if q["split"]:
+        if self.r["multi"]:  # an agreed level is the result of record: it goes before a split
+            if q["split"] and not q["consensus"]:
                 lines[0] += f" [{_('split')}]"
                 lines.append(_("Two camps: the mean describes nobody's answer; see the distribution."))
             elif q["disagreement"]:
                 lines[0] += f" [{_('disagreement')}]"
-            if not q["split"] and q["consensus"]:
+            if q["consensus"]:
                 line = _("Agreed in the workshop: %(text)s") % {"text": q["chosen_text"]}
                 if q["stats"]:
                     line += " " + self.n("(the respondent gave %(mean)s)", "(the mean of %(num)d respondents was %(mean)s)",
@@ -516,7 +516,7 @@ class _Writer:
         return "\n".join(lines)
 
     def question_level(self, q: dict[str, Any]) -> str:
-        if q["split"]:
+        if q["split"] and not q["consensus"]:
             return f"{self.num(q['stats']['min'], 0)} / {self.num(q['stats']['max'], 0)}"
         return self.num(q["level"])
 

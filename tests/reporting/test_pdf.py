@@ -217,3 +217,30 @@ def test_the_board_reports_gates_have_at_most_six_items_and_count_the_rest(
     if rest:
         text = " ".join(short_multi_pdf.text.split())
         assert re.search(r"more items? in the full report", text) and not re.search(r"more items? in the appendix", text)
+
+
+def test_levels_agreed_in_a_workshop_are_said_to_be_agreed_never_a_mean(catalog: Catalog) -> None:
+    """A question the room agreed at 2 while the five respondents' mean is 2.0 or 2.2: the report says "agreed"."""
+    import json
+
+    from assess.reporting.word import build_docx
+    from tests.reporting.conftest import EXAMPLES, context_of
+
+    data = json.loads((EXAMPLES / "workshop-five-respondents.json").read_text(encoding="utf-8"))
+    data["consensus"] = {"str.budget": 3, "str.digital-service-strategy": 1}  # the means are 2.0 and 1.8
+    context = context_of(parse_answer_data(data, catalog), "en")
+    budget = next(q for d in context["dimensions"] for q in d["question_details"] if q["id"] == "str.budget")
+    assert budget["level"] == 3 and budget["consensus"]
+    pdf = read_pdf(render_pdf({**context, "full": True}))
+    page_one = _squash(pdf.pages[pdf.opening("At a glance") - 1])
+    assert _squash("2 questions agreed in the workshop, the others the mean of the respondents") in page_one
+    text = _squash(pdf.text)
+    assert _squash(f"Agreed in the workshop: {budget['chosen_text']} (the mean of 5 respondents was 2.0)") in text
+    assert text.count(_squash("Agreed in the workshop:")) == 2
+    docx = build_docx({**context, "full": True})
+    from io import BytesIO
+
+    from docx import Document
+
+    cells = " ".join(c.text for t in Document(BytesIO(docx)).tables for r in t.rows for c in r.cells)
+    assert f"Agreed in the workshop: {budget['chosen_text']} (the mean of 5 respondents was 2.0)" in cells
