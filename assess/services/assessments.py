@@ -138,3 +138,51 @@ def evaluate_respondent(
         return evaluate(questionnaire, [response], targets=targets, settings=settings), response
 
     return derived.memoised(session, catalog, "respondent", assessment, questionnaire, (respondent.id,), compute)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDimension:
+    page: int
+    title: str
+    unanswered: list[str]  # question texts without an answer
+    scored: bool  # False: too few levels (or too many "not applicable") for a reliable score
+    levels: int  # questions answered with a level
+    dont_know: int
+    questions: int
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """What a respondent checks before finishing: what is unanswered, and which dimensions will get no score."""
+
+    answered: int
+    total: int
+    dimensions: list[ReviewDimension]
+    min_coverage: float
+
+    @property
+    def missing(self) -> list[ReviewDimension]:
+        return [d for d in self.dimensions if d.unanswered]
+
+    @property
+    def unscored(self) -> list[ReviewDimension]:
+        return [d for d in self.dimensions if not d.scored]
+
+
+def review(session: Session, catalog: Catalog, respondent: Respondent, lang: str) -> Review:
+    """The review page's facts, from the same evaluation as the result (so "scored" means what the result shows)."""
+    assessment = assessment_of(session, respondent)
+    questionnaire = questionnaire_of(session, catalog, assessment)
+    saved = saved_answers(session, respondent)
+    evaluation, _response = evaluate_respondent(session, catalog, questionnaire, assessment, respondent)
+    results = {d.dimension_id: d for d in evaluation.card.dimensions}
+    dimensions = []
+    for page, dimension in enumerate(questionnaire.dimensions, start=1):
+        values = [saved[q.id].value if q.id in saved else None for q in dimension.questions]
+        dimensions.append(ReviewDimension(
+            page, dimension.title.get(lang),
+            [q.text.get(lang) for q, v in zip(dimension.questions, values, strict=True) if v is None],
+            results[dimension.id].reliable, sum(1 for v in values if v is not None and v.isdigit()),
+            sum(1 for v in values if v == "dont_know"), len(dimension.questions)))
+    return Review(sum(1 for r in saved.values() if r.value), questionnaire.question_count, dimensions,
+                  questionnaire.scoring.min_coverage)

@@ -162,17 +162,8 @@ def review(token: str) -> str | Response:
     if request.method == "POST":  # CSRF is checked for every POST by CSRFProtect
         svc.finish(db(), catalog(), respondent)
         return redirect(url_for("results.respondent", token=token))
-    saved = svc.saved_answers(db(), respondent)
-    lang = current_language()
-    missing = [
-        {"page": index, "dimension": d.title.get(lang),
-         "questions": [q.text.get(lang) for q in d.questions if q.id not in saved or saved[q.id].value is None]}
-        for index, d in enumerate(questionnaire.dimensions, start=1)
-    ]
-    missing = [m for m in missing if m["questions"]]
-    return render_template("survey/review.html", token=token, missing=missing,
-                           pages=len(questionnaire.dimensions), answered=sum(1 for r in saved.values() if r.value),
-                           total=questionnaire.question_count)
+    checked = svc.review(db(), catalog(), respondent, questionnaire.language(current_language()))
+    return render_template("survey/review.html", token=token, review=checked, pages=len(questionnaire.dimensions))
 
 
 @bp.get("/r/<token>/paused")

@@ -140,3 +140,23 @@ def test_the_result_page_offers_the_short_report_and_the_full_one(client: FlaskC
     short, full = (PdfReader(BytesIO(client.get(url.group(1).replace("&amp;", "&")).data)) for url in (short_url, full_url))
     assert len(full.pages) > len(short.pages)
     assert "Inhalt" in (full.pages[1].extract_text() or "") and "Inhalt" not in (short.pages[1].extract_text() or "")
+
+
+def test_the_review_warns_which_dimension_dont_know_leaves_unscored(app: Flask, client: FlaskClient) -> None:
+    """Every question answered, but only with "don't know" on one page: that dimension will get no score."""
+    token = start(client)
+    answers = {1: {"q-ch.booking": "3", "q-ch.chat": "2"}, 2: {"q-proc.handover": "dont_know", "q-proc.map": "dont_know"},
+               3: {"q-data.master": "4"}}
+    for number, values in answers.items():
+        client.post(f"/r/{token}/page/{number}", data={**page_form(client, token, number), **values, "nav": "next"})
+    review = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert 'data-testid="unscored"' in review
+    warning = review.split('data-testid="unscored"')[1].split("</div>")[0]
+    assert "1 Dimension wird nicht verlässlich bewertet" in warning
+    assert f'href="/r/{token}/page/2">Prozesse</a>' in warning and "Kanäle" not in warning
+    assert "0 von 2 Fragen haben eine Stufe (2-mal „weiß nicht“)" in warning
+    assert "Alle Fragen sind beantwortet, einige mit „weiß nicht“." in review
+    client.post(f"/r/{token}/page/2", data={**page_form(client, token, 2), "q-proc.handover": "2", "q-proc.map": "1",
+                                            "nav": "next"})
+    review = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert 'data-testid="unscored"' not in review and "Alle Fragen sind beantwortet." in review

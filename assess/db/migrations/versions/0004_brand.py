@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column('name', sa.String(length=120), nullable=False),
         sa.Column('colour', sa.String(length=7), nullable=False),
         sa.Column('logo', sa.LargeBinary(), nullable=True),
-        sa.Column('updated_at', sa.DateTime(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     )
 
 
