@@ -122,6 +122,8 @@ class Assessment(SQLModel, table=True):
     data_version: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: dt.datetime = Field(default_factory=utcnow)
+    # Closed by its consultant: no respondent changes an answer any more (reopened: None again).
+    closed_at: dt.datetime | None = None
 
 
 class Respondent(SQLModel, table=True):

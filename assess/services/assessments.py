@@ -17,6 +17,7 @@ from assess.domain.evaluation import Evaluation, evaluate
 from assess.domain.questionnaire import Questionnaire
 from assess.domain.roadmap import PlanSettings
 from assess.services import derived, peers, questionnaires
+from assess.services.audit import Actor, record
 from assess.services.responses import to_response
 
 INDUSTRIES = (
@@ -100,12 +101,67 @@ def saved_answers(session: Session, respondent: Respondent) -> dict[str, StoredA
     return {row.question_id: row for row in repo.answers_of(session, [respondent.id])[respondent.id]}
 
 
+class AssessmentClosed(RuntimeError):
+    """The assessment's consultant closed it: no answer changes any more."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Respondent:
+    """A respondent as the audit log's actor: the workspace, no user."""
+
+    workspace_id: int
+    id: None = None
+
+
+def answers_locked(session: Session, respondent: Respondent) -> str | None:
+    """Why the respondent's link cannot change answers now: "closed" (by the consultant), "finished" (until the
+    respondent reopens them), or None."""
+    if assessment_of(session, respondent).closed_at is not None:
+        return "closed"
+    return "finished" if respondent.finished_at is not None else None
+
+
+def _audit_respondent(session: Session, respondent: Respondent, action: str) -> None:
+    """Note a respondent's own step in their consultant's audit log (a self-assessment has none)."""
+    organisation = organisation_of(session, assessment_of(session, respondent))
+    if organisation.workspace_id is not None:
+        record(session, _Respondent(organisation.workspace_id), action, "respondent", respondent.id)  # type: ignore[arg-type]
+
+
+def reopen_answers(session: Session, catalog: Catalog, respondent: Respondent) -> None:
+    """A finished respondent changes their answers again: unfinished (their answers leave the result of record until
+    they finish again), noted in the audit log. AssessmentClosed once the consultant closed the assessment."""
+    if assessment_of(session, respondent).closed_at is not None:
+        raise AssessmentClosed()
+    if respondent.finished_at is None:
+        return
+    respondent.finished_at = None
+    session.add(respondent)
+    session.flush()
+    repo.data_changed(session, [respondent.assessment_id])
+    peers.refresh(session, catalog, respondent.assessment_id)
+    _audit_respondent(session, respondent, "reopen_answers")
+
+
+def set_closed(session: Session, catalog: Catalog, actor: Actor, assessment: Assessment, closed: bool) -> None:
+    """Close an assessment (no respondent changes an answer any more) or reopen it; noted in the audit log."""
+    if (assessment.closed_at is not None) == closed:
+        return
+    assessment.closed_at = utcnow() if closed else None
+    session.add(assessment)
+    session.flush()
+    record(session, actor, "close_assessment" if closed else "reopen_assessment", "assessment", assessment.id)
+
+
 def save_answers(session: Session, catalog: Catalog, respondent: Respondent, changes: Sequence[PageChange], *,
                  page: int | None = None) -> int:
     """Store the questions a respondent changed (from a survey page, or sent through the API); leave every other
-    answer alone. `page`: where the respondent resumes next time (None: unchanged).
+    answer alone. `page`: where the respondent resumes next time (None: unchanged). AssessmentClosed when the
+    assessment's consultant closed it.
     """
     assert respondent.id is not None
+    if assessment_of(session, respondent).closed_at is not None:
+        raise AssessmentClosed()
     count = repo.upsert_answers(session, respondent.id, [(c.question_id, c.value, c.comment, c.reason) for c in changes])
     if page is not None:
         respondent.current_page = page
@@ -186,3 +242,31 @@ def review(session: Session, catalog: Catalog, respondent: Respondent, lang: str
             sum(1 for v in values if v == "dont_know"), len(dimension.questions)))
     return Review(sum(1 for r in saved.values() if r.value), questionnaire.question_count, dimensions,
                   questionnaire.scoring.min_coverage)
+
+
+@dataclass(frozen=True, slots=True)
+class ShownAnswer:
+    question: str
+    value: str | None  # "1".."5", "dont_know", "na", None (unanswered)
+    level_text: str
+    comment: str
+    reason: str
+
+
+def answers_by_dimension(session: Session, catalog: Catalog, respondent: Respondent,
+                         lang: str) -> list[tuple[str, list[ShownAnswer]]]:
+    """The respondent's answers as they read them back: per dimension, each question with its level's words."""
+    questionnaire = questionnaire_of(session, catalog, assessment_of(session, respondent))
+    lang = questionnaire.language(lang)
+    saved = saved_answers(session, respondent)
+    shown = []
+    for dimension in questionnaire.dimensions:
+        rows = []
+        for question in dimension.questions:
+            row = saved.get(question.id)
+            value = row.value if row else None
+            text = question.level_text(int(value), lang) if value is not None and value.isdigit() else ""
+            rows.append(ShownAnswer(question.text.get(lang), value, text, row.comment if row else "",
+                                    row.reason if row else ""))
+        shown.append((dimension.title.get(lang), rows))
+    return shown

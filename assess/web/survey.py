@@ -145,6 +145,10 @@ def page(token: str, number: int) -> str | Response | tuple[str, int]:
     page = load_page(db(), catalog(), token, number, current_language())
     if page.respondent is None or page.respondent.privacy_accepted_at is None:
         return redirect(url_for("survey.respondent_notice", token=token))
+    if svc.answers_locked(db(), page.respondent) is not None:  # finished or closed: read-only, nothing stored
+        if request.method == "POST":
+            return _answers_page(page.respondent, token, status=409)
+        return redirect(url_for("survey.answers", token=token))
     if request.method == "POST":
         outcome = handle_page_post(db(), catalog(), page)
         if isinstance(outcome, PageOutcome):
@@ -154,16 +158,48 @@ def page(token: str, number: int) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/r/<token>/review", methods=["GET", "POST"])
-def review(token: str) -> str | Response:
+def review(token: str) -> str | Response | tuple[str, int]:
     respondent = _respondent_or_404(token)
     if respondent.privacy_accepted_at is None:
         return redirect(url_for("survey.respondent_notice", token=token))
     questionnaire = svc.questionnaire_of(db(), catalog(), svc.assessment_of(db(), respondent))
+    locked = svc.answers_locked(db(), respondent)
+    if locked == "finished":
+        return redirect(url_for("results.respondent", token=token))
+    if locked == "closed":  # its consultant closed the assessment: nothing is added to its result any more
+        return _answers_page(respondent, token, status=409)
     if request.method == "POST":  # CSRF is checked for every POST by CSRFProtect
         svc.finish(db(), catalog(), respondent)
         return redirect(url_for("results.respondent", token=token))
     checked = svc.review(db(), catalog(), respondent, questionnaire.language(current_language()))
     return render_template("survey/review.html", token=token, review=checked, pages=len(questionnaire.dimensions))
+
+
+def _answers_page(respondent: Respondent, token: str, status: int = 200) -> tuple[str, int]:
+    lang = current_language()
+    return render_template("survey/answers.html", token=token, locked=svc.answers_locked(db(), respondent),
+                           dimensions=svc.answers_by_dimension(db(), catalog(), respondent, lang),
+                           refused=status == 409), status
+
+
+@bp.get("/r/<token>/answers")
+def answers(token: str) -> tuple[str, int] | Response:
+    """A finished respondent's answers, read-only, with "change answers" while the assessment is open."""
+    respondent = _respondent_or_404(token)
+    if respondent.privacy_accepted_at is None:
+        return redirect(url_for("survey.respondent_notice", token=token))
+    return _answers_page(respondent, token)
+
+
+@bp.post("/r/<token>/reopen")
+def reopen(token: str) -> tuple[str, int] | Response:
+    """Change answers after finishing: the respondent is unfinished again until they finish once more."""
+    respondent = _respondent_or_404(token)
+    try:
+        svc.reopen_answers(db(), catalog(), respondent)
+    except svc.AssessmentClosed:
+        return _answers_page(respondent, token, status=409)
+    return redirect(url_for("survey.page", token=token, number=1))
 
 
 @bp.get("/r/<token>/paused")

@@ -8,14 +8,14 @@ from werkzeug.wrappers import Response
 from assess.domain.answers import parse_value, read_answers
 from assess.domain.questionnaire import Questionnaire
 from assess.services import aggregate, clients, questionnaires
-from assess.services.assessments import PageChange, save_answers, saved_answers
+from assess.services.assessments import AssessmentClosed, PageChange, save_answers, saved_answers
 from assess.services.audit import record
 from assess.services.records import Assessment, Respondent, StoredAnswer
 from assess.services.responses import to_response
 from assess.web.api.auth import actor, workspace_id
 from assess.web.api.errors import ApiError, detail, not_found
-from assess.web.api.routing import json_response, operation
-from assess.web.api.schemas import AnswerOut, AnswersIn, AnswersOut, Invitation, RespondentOut
+from assess.web.api.routing import OtherResponse, json_response, operation
+from assess.web.api.schemas import AnswerOut, AnswersIn, AnswersOut, Error, Invitation, RespondentOut
 from assess.web.database import catalog, db
 
 TAG = "respondents"
@@ -92,8 +92,9 @@ def get_answers(respondent_id: int) -> Response:
 
 
 @operation("PUT", "/respondents/<int:respondent_id>/answers", summary="Submit answers on a respondent's behalf "
-           "(e.g. from a paper workshop); questions not sent keep their answers", tag=TAG, response=AnswersOut,
-           body=AnswersIn)
+           "(e.g. from a paper workshop); questions not sent keep their answers; 409 once the assessment is closed",
+           tag=TAG, response=AnswersOut, body=AnswersIn,
+           others=(OtherResponse(409, "The assessment is closed: no answer changes.", Error),))
 def put_answers(respondent_id: int, body: AnswersIn) -> Response:
     row, assessment, questionnaire = _found(respondent_id)
     raw = {qid: a.model_dump() for qid, a in body.answers.items()}
@@ -101,6 +102,11 @@ def put_answers(respondent_id: int, body: AnswersIn) -> Response:
     if problems:  # nothing is written unless every answer is valid
         raise ApiError(422, details=[detail(*m.split(": ", 1)) if ": " in m else detail(None, m)
                                      for m in problems.messages])
-    save_answers(db(), catalog(), row, [PageChange(qid, str(a.value), a.comment, a.reason) for qid, a in answers.items()])
+    try:
+        save_answers(db(), catalog(), row, [PageChange(qid, str(a.value), a.comment, a.reason)
+                                            for qid, a in answers.items()])
+    except AssessmentClosed:
+        raise ApiError(409, "The assessment is closed: its answers can no longer change. Reopen it first.",
+                       code="assessment_closed") from None
     record(db(), actor(), "write", "respondent_answers", respondent_id)
     return json_response(_answers_out(row, assessment))

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from assess.domain.levels import parse_level
 from assess.domain.roadmap import CAPACITY_RANGE, FOCUS_RANGE, PlanSettings
-from assess.services import aggregate, clients, exports, privacy, questionnaires
+from assess.services import aggregate, assessments, clients, exports, privacy, questionnaires
 from assess.services.records import Assessment, Organisation
 from assess.web.auth import consultant
 from assess.web.database import catalog, db
@@ -90,6 +90,17 @@ def _assessment_page(assessment_id: int, invite: InviteForm | None = None, statu
 @bp.get("/assessment/<int:assessment_id>")
 def assessment(assessment_id: int) -> tuple[str, int]:
     return _assessment_page(assessment_id)
+
+
+@bp.post("/assessment/<int:assessment_id>/close")
+def close(assessment_id: int) -> Response:
+    """Close the assessment (its respondents can no longer change answers) or, with reopen=1, open it again."""
+    row, _org = assessment_or_404(assessment_id)
+    closing = request.form.get("reopen") != "1"
+    assessments.set_closed(db(), catalog(), consultant(), row, closing)
+    flash(_("The assessment is closed: respondents can no longer change their answers.") if closing
+          else _("The assessment is open again: respondents can change their answers."))
+    return redirect(url_for("ws.assessment", assessment_id=assessment_id))
 
 
 @bp.post("/assessment/<int:assessment_id>/targets")
