@@ -119,6 +119,7 @@ def build_report_context(
         change = {
             "label": previous_label,
             "overall_before": _round(previous.card.overall.score),
+            "respondents_before": previous.card.respondents,
             "dimensions": {
                 d["id"]: {"before": _round(before.get(d["id"])), "delta": _delta(d["score"], before.get(d["id"]))}
                 for d in result["dimensions"]

@@ -167,3 +167,13 @@ def reissue(session: Session, row: Respondent) -> str:
     session.flush()
     repo.data_changed(session, [row.assessment_id])
     return token
+
+
+FOLLOW_UP_SEPARATOR = " · "
+
+
+def follow_up_title(previous: str, label: str) -> str:
+    """A follow-up's title: the first assessment's title and `label` (e.g. "Follow-up May 2027"), never the previous
+    follow-up's label twice, and within the column's 200 characters."""
+    base = previous.split(FOLLOW_UP_SEPARATOR)[0].strip() if previous else ""
+    return (f"{base[:200 - len(label) - 3]}{FOLLOW_UP_SEPARATOR}{label}" if base else label)[:200]

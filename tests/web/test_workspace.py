@@ -211,3 +211,27 @@ def test_the_plan_settings_shape_the_roadmap(app: Flask, client: FlaskClient) ->
     follow = client.post(f"{page}/follow-up", data={"csrf_token": csrf})
     follow_up = follow.headers["Location"]
     assert json.loads(client.get(f"{follow_up}/export.json").data)["roadmap"]["settings"]["capacity"] == 1
+
+
+def test_a_follow_up_has_its_own_title_and_its_change_table_says_who_answered(app: Flask, client: FlaskClient) -> None:
+    import datetime as dt
+
+    from flask_babel import format_date
+
+    seeded = seed_workspace(app, "Folge")
+    login(client, seeded.email)
+    page = f"/w/assessment/{seeded.assessment_id}"
+    csrf = csrf_of(client.get(page).data)
+    first = client.post(f"{page}/follow-up", data={"csrf_token": csrf}).headers["Location"]
+    with app.test_request_context():
+        month = format_date(dt.datetime.now(dt.UTC), "MMMM yyyy")
+    shown = client.get(first).get_data(as_text=True)
+    assert f"Folgeerhebung {month}" in shown
+    second = client.post(f"{first}/follow-up", data={"csrf_token": csrf}).headers["Location"]
+    title = client.get(second).get_data(as_text=True).split("<h1>")[1].split("</h1>")[0]
+    assert title.count("Folgeerhebung") == 1  # the first one's title and this follow-up's label, once
+    organisation = client.get(f"/w/org/{seeded.organisation_id}").get_data(as_text=True)
+    assert organisation.count(f"Folgeerhebung {month}") >= 1
+    results = client.get(f"{first}/results").get_data(as_text=True)
+    assert "Vorher (3 befragte Personen)" in results and "Jetzt (0 befragte Personen)" in results
+    assert 'data-testid="change-basis"' in results

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from assess.domain.levels import parse_level
 from assess.domain.roadmap import CAPACITY_RANGE, FOCUS_RANGE, PlanSettings
 from assess.services import aggregate, assessments, clients, exports, privacy, questionnaires
-from assess.services.records import Assessment, Organisation
+from assess.services.records import Assessment, Organisation, utcnow
 from assess.web.auth import consultant
 from assess.web.database import catalog, db
 from assess.web.forms import INDUSTRY_LABELS, SIZE_LABELS
@@ -208,10 +209,12 @@ def delete_organisation(organisation_id: int) -> Response:
 @bp.post("/assessment/<int:assessment_id>/follow-up")
 def follow_up(assessment_id: int) -> Response:
     row, org = assessment_or_404(assessment_id)
+    title = clients.follow_up_title(row.title, _("Follow-up %(month)s", month=format_date(utcnow(), "MMMM yyyy")))
+
     def start(targets: dict[str, int] | None) -> Assessment:
         return clients.create_assessment(
             db(), catalog(), workspace_id(), org.id or 0, questionnaire_id=row.questionnaire_id, version=None,
-            title=row.title, previous_id=row.id, user_id=consultant().id, targets=targets, capacity=row.capacity,
+            title=title, previous_id=row.id, user_id=consultant().id, targets=targets, capacity=row.capacity,
             focus=row.focus)
 
     try:
