@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from assess.cache import assessment_tag, content_key, shared_cache
+from assess.cache import shared_cache
 from assess.reporting.catalogs import translations
 from assess.reporting.charts import PRINT_WIDTH, charts_for, print_figure
 from assess.reporting.compose import compose, frame_html, print_sections, sections
 from assess.reporting.fetcher import CHART_SCHEME, ReportFetcher
 from assess.reporting.printing import print_html
+from assess.reporting.stored import built_once, cache_generations, cache_tags, report_key
 from assess.reporting.svg import figure_svg, start_server
 from assess.reporting.templates import REPORTS_DIR
 
@@ -82,7 +82,7 @@ def brand_images(context: Mapping[str, Any]) -> dict[str, bytes]:
 
 def pdf_key(context: Mapping[str, Any]) -> str:
     """The shared cache's key of the board report of `context`: its content and the shipped templates."""
-    return content_key("report-pdf", _templates_fingerprint(), json.dumps(context, sort_keys=True, default=str))
+    return report_key("report-pdf", _templates_fingerprint(), context)
 
 
 def cached_pdf(context: Mapping[str, Any]) -> bytes | None:
@@ -92,25 +92,7 @@ def cached_pdf(context: Mapping[str, Any]) -> bytes | None:
 
 def render_pdf(context: dict[str, Any]) -> bytes:
     """The board report of `context` as PDF bytes (rendered once per content, shared by all workers)."""
-    key = pdf_key(context)
-    cached = shared_cache().get(key)
-    if cached is not None:
-        return cached
-    pdf = render_report(context).pdf
-    shared_cache().set(key, pdf, ttl_seconds=86_400, tags=cache_tags(context), expect=cache_generations(context))
-    return pdf
-
-
-def cache_tags(context: Mapping[str, Any]) -> tuple[str, ...]:
-    """The tags of what a report shows: its assessment (every report context of the app names it)."""
-    assessment_id = context.get("assessment_id")
-    return (assessment_tag(assessment_id),) if isinstance(assessment_id, int) else ()
-
-
-def cache_generations(context: Mapping[str, Any]) -> tuple[int, ...] | None:
-    """The tags' generations read before the context's data was (None: a context from outside the app)."""
-    found = context.get("cache_generations")
-    return tuple(found) if isinstance(found, list | tuple) else None
+    return built_once(pdf_key(context), context, lambda: render_report(context).pdf)
 
 
 @lru_cache(maxsize=1)

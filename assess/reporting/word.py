@@ -13,7 +13,6 @@ import base64
 import datetime as dt
 import hashlib
 import io
-import json
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -30,11 +29,11 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from assess.cache import content_key, shared_cache
 from assess.reporting.catalogs import translations
 from assess.reporting.charts import PRINT_WIDTH, charts_for, print_figure
 from assess.reporting.labels import level_name, role_label
 from assess.reporting.numbers import number, percent
+from assess.reporting.stored import built_once, cache_generations, cache_tags, report_key
 from assess.reporting.templates import language_name, long_date
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -46,24 +45,12 @@ CHART_SCALE = 2  # PNG pixels per CSS pixel: sharp when printed
 
 def docx_key(context: Mapping[str, Any]) -> str:
     """The shared cache's key of the DOCX of `context`: its content and this module's code."""
-    return content_key("report-docx", _fingerprint(), json.dumps(context, sort_keys=True, default=str))
-
-
-def cached_docx(context: Mapping[str, Any]) -> bytes | None:
-    return shared_cache().get(docx_key(context))
+    return report_key("report-docx", _fingerprint(), context)
 
 
 def render_docx(context: dict[str, Any]) -> bytes:
     """The report of `context` as DOCX bytes (built once per content, shared by all workers)."""
-    from assess.reporting.pdf import cache_generations, cache_tags
-
-    key = docx_key(context)
-    cached = shared_cache().get(key)
-    if cached is not None:
-        return cached
-    data = build_docx(context)
-    shared_cache().set(key, data, ttl_seconds=86_400, tags=cache_tags(context), expect=cache_generations(context))
-    return data
+    return built_once(docx_key(context), context, lambda: build_docx(context))
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +60,6 @@ def _fingerprint() -> str:
 
 def chart_pngs(context: dict[str, Any]) -> dict[str, bytes]:
     """The report's charts as PNG, through the same figures and Chromium as the PDF's SVGs."""
-    from assess.reporting.pdf import cache_generations, cache_tags
     from assess.reporting.svg import figure_png, start_server
 
     start_server()
@@ -633,4 +619,4 @@ def _repeat_header(row: Any) -> None:
     row._tr.get_or_add_trPr().append(header)
 
 
-__all__ = ["MIMETYPE", "build_docx", "cached_docx", "chart_pngs", "docx_key", "render_docx"]
+__all__ = ["MIMETYPE", "build_docx", "chart_pngs", "docx_key", "render_docx"]
