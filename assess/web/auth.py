@@ -26,7 +26,7 @@ from assess.services import accounts
 from assess.services.records import MAX_ID, User
 from assess.web.database import db
 from assess.web.i18n import safe_next
-from assess.web.inputs import StorableText
+from assess.web.inputs import REQUIRED, TOO_LONG, StorableText
 from assess.web.limits import limiter
 
 bp = Blueprint("auth", __name__)
@@ -34,8 +34,6 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.session_protection = "strong"
 SIGNED_IN_AT = "signed_in_at"  # session key: when the password was given (seconds since the epoch)
-REQUIRED = _l("Please fill in this field.")
-TOO_LONG = _l("Please enter at most %(max)d characters.")
 
 
 @dataclass(frozen=True, slots=True)

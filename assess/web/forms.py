@@ -18,7 +18,7 @@ from assess.domain.answers import ROLES
 from assess.reporting import labels
 from assess.reporting.templates import language_name
 from assess.services.assessments import INDUSTRIES, SIZES
-from assess.web.inputs import StorableText
+from assess.web.inputs import REQUIRED, TOO_LONG, StorableText
 
 # The form choices' words come from the one table per code (assess/reporting/labels.py), translated lazily.
 INDUSTRY_LABELS = {code: _l(message) for code, message in labels.INDUSTRIES.items()}
@@ -38,7 +38,8 @@ def _language_choices() -> list[SelectChoice]:
 
 
 class StartForm(FlaskForm):
-    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200), StorableText()])
+    organisation = StringField(_l("Organisation"), validators=[
+        DataRequired(message=REQUIRED), Length(max=200, message=TOO_LONG), StorableText()])
     industry = SelectField(_l("Industry"), choices=[SelectChoice(k, INDUSTRY_LABELS[k]) for k in INDUSTRIES])
     size = SelectField(_l("Size"), choices=[SelectChoice(k, SIZE_LABELS[k]) for k in SIZES])
     role = SelectField(_l("Your role"), choices=[SelectChoice(k, ROLE_LABELS[k]) for k in ROLES])

@@ -48,6 +48,10 @@ class StorableText:
             raise ValidationError(str(UNSTORABLE_MESSAGE))
 
 
+# WTForms' own catalogues are off (WTF_I18N_ENABLED): every validator takes one of these, in the user's language.
+REQUIRED = _l("Please fill in this field.")
+TOO_LONG = _l("Please enter at most %(max)d characters.")
+
 # Endpoints that take a larger body than MAX_CONTENT_LENGTH (an upload), in bytes; set where the view is defined.
 LARGER_BODIES: dict[str, int] = {}
 

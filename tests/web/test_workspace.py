@@ -235,3 +235,16 @@ def test_a_follow_up_has_its_own_title_and_its_change_table_says_who_answered(ap
     results = client.get(f"{first}/results").get_data(as_text=True)
     assert "Vorher (3 befragte Personen)" in results and "Jetzt (0 befragte Personen)" in results
     assert 'data-testid="change-basis"' in results
+
+
+def test_an_empty_client_name_says_what_is_missing_in_the_users_language(app: Flask, client: FlaskClient) -> None:
+    seeded = seed_workspace(app, "Leer")
+    login(client, seeded.email)
+    for lang, message in (("de", "Bitte füllen Sie dieses Feld aus."), ("en", "Please fill in this field.")):
+        client.get(f"/lang/{lang}")
+        csrf = csrf_of(client.get("/w/").data)
+        response = client.post("/w/organisations", data={"csrf_token": csrf, "name": "  ", "industry": "retail",
+                                                         "size": "50-249"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400 and f'id="name-error">{message}</p>' in page
+        assert "This field is required" not in page
