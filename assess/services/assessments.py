@@ -143,7 +143,7 @@ def reopen_answers(session: Session, catalog: Catalog, respondent: Respondent) -
     _audit_respondent(session, respondent, "reopen_answers")
 
 
-def set_closed(session: Session, catalog: Catalog, actor: Actor, assessment: Assessment, closed: bool) -> None:
+def set_closed(session: Session, actor: Actor, assessment: Assessment, closed: bool) -> None:
     """Close an assessment (no respondent changes an answer any more) or reopen it; noted in the audit log."""
     if (assessment.closed_at is not None) == closed:
         return

@@ -98,7 +98,7 @@ def close(assessment_id: int) -> Response:
     """Close the assessment (its respondents can no longer change answers) or, with reopen=1, open it again."""
     row, _org = assessment_or_404(assessment_id)
     closing = request.form.get("reopen") != "1"
-    assessments.set_closed(db(), catalog(), consultant(), row, closing)
+    assessments.set_closed(db(), consultant(), row, closing)
     flash(_("The assessment is closed: respondents can no longer change their answers.") if closing
           else _("The assessment is open again: respondents can change their answers."))
     return redirect(url_for("ws.assessment", assessment_id=assessment_id))
