@@ -28,3 +28,13 @@ def number(value: float | None, lang: str, digits: int = 1, *, none: str = NO_VA
 def percent(value: float | None) -> str:
     """A share 0..1 as a whole percentage ("30 %")."""
     return NO_VALUE if value is None else f"{value * 100:.0f} %"
+
+
+def signed(value: float | None, lang: str, digits: int = 1, *, none: str = NO_VALUE) -> str:
+    """A change with its sign ("+19,1", "−2,0", "±0,0") and the language's decimal mark."""
+    if value is None:
+        return none
+    text = number(abs(value), lang, digits)
+    if round(value, digits) == 0:
+        return "±" + text
+    return ("+" if value > 0 else "−") + text

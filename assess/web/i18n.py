@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, redirect, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_date, get_locale
 from werkzeug.wrappers import Response
 
 from assess.domain.levels import LEVELS
 from assess.reporting.labels import role_label
-from assess.reporting.numbers import number, percent
+from assess.reporting.numbers import NO_VALUE, number, percent, signed
 
 bp = Blueprint("i18n", __name__)
 
 
 def current_language() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def format_day(value: dt.date | dt.datetime | str | None) -> str:
+    """A date as the page's language writes it ("3. Dezember 2026", "3 December 2026"); "–" for none."""
+    if value is None or value == "":
+        return NO_VALUE
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return str(format_date(value, "long"))
 
 
 def _select_locale() -> str:
@@ -51,6 +63,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["levels"] = LEVELS
     app.jinja_env.globals["format_number"] = lambda value, digits=1: number(value, current_language(), digits)
     app.jinja_env.globals["format_percent"] = percent
+    app.jinja_env.globals["format_signed"] = lambda value, digits=1: signed(value, current_language(), digits)
+    app.jinja_env.globals["format_day"] = format_day
 
     @app.context_processor
     def _languages() -> dict[str, object]:
