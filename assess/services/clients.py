@@ -11,18 +11,20 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from assess.catalog import Catalog
 from assess.db import repo
-from assess.db.models import Assessment, Organisation, Respondent, utcnow
+from assess.db.models import AnswerRow, Assessment, Organisation, Respondent, utcnow
 from assess.domain.answers import ROLES
 from assess.domain.levels import MAX_LEVEL, MIN_LEVEL, is_level
 from assess.domain.questionnaire import Questionnaire
 from assess.domain.roadmap import CAPACITY_RANGE, FOCUS_RANGE
-from assess.services import questionnaires
+from assess.services import audit, questionnaires
 
 TITLE_LENGTH = 200  # Assessment.title
+NAME_LENGTH = 200  # Organisation.name
+RESPONDENT_NAME_LENGTH = 120  # Respondent.name
 
 
 class ClientError(ValueError):
@@ -44,6 +46,29 @@ def create_organisation(session: Session, workspace_id: int, *, name: str, indus
     session.add(row)
     session.flush()
     return row
+
+
+def rename_organisation(session: Session, actor: audit.Actor, org: Organisation, name: str) -> None:
+    """Give a client another name (ClientError when empty or longer than the column); noted in the audit log."""
+    org.name = _checked_name(name, NAME_LENGTH)
+    session.add(org)
+    session.flush()
+    audit.record(session, actor, "rename", "organisation", org.id)
+
+
+def rename_assessment(session: Session, actor: audit.Actor, row: Assessment, title: str) -> None:
+    """Give an assessment another title (ClientError when empty or too long); noted in the audit log."""
+    row.title = _checked_name(title, TITLE_LENGTH)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "rename", "assessment", row.id)
+
+
+def _checked_name(name: str, length: int) -> str:
+    clean = name.strip()
+    if not clean or len(clean) > length:
+        raise ClientError(f"a name needs 1 to {length} characters")
+    return clean
 
 
 def assessment(session: Session, workspace_id: int, assessment_id: int) -> tuple[Assessment, Organisation] | None:
@@ -124,16 +149,39 @@ class Invitation:
     token: str  # the secret part of the link; shown once, stored only as a hash
 
 
-def invite(session: Session, assessment_row: Assessment, *, role: str, name: str = "", language: str = "de") -> Invitation:
-    """A new respondent with an unguessable personal link."""
+def invite(session: Session, assessment_row: Assessment, *, role: str, name: str = "", language: str = "de",
+           email: str = "", actor: audit.Actor | None = None) -> Invitation:
+    """A new respondent with an unguessable personal link (noted in the audit log when a consultant `actor` asks)."""
     if role not in ROLES:
         raise ClientError(f"unknown role '{role}'; use one of {', '.join(ROLES)}")
     assert assessment_row.id is not None
     token = secrets.token_urlsafe(24)
     respondent = Respondent(assessment_id=assessment_row.id, token_hash=repo.token_hash(token), role=role,
-                            name=name.strip()[:120] or None, language=language)
+                            name=name.strip()[:RESPONDENT_NAME_LENGTH] or None, email=email.strip() or None,
+                            language=language)
     repo.add(session, respondent)
+    if actor is not None:
+        audit.record(session, actor, "invite", "respondent", respondent.id)
     return Invitation(respondent, token)
+
+
+def last_activity(session: Session, assessment_id: int) -> dict[int, dt.datetime]:
+    """Respondent id -> when they last saved an answer or finished (respondents who did neither are left out)."""
+    query = (select(col(AnswerRow.respondent_id), func.max(col(AnswerRow.updated_at)))
+             .join(Respondent, col(Respondent.id) == col(AnswerRow.respondent_id))
+             .where(Respondent.assessment_id == assessment_id).group_by(col(AnswerRow.respondent_id)))
+    out: dict[int, dt.datetime] = {respondent_id: _aware(at) for respondent_id, at in session.exec(query) if at}
+    finished = select(col(Respondent.id), col(Respondent.finished_at)).where(
+        Respondent.assessment_id == assessment_id, col(Respondent.finished_at).is_not(None))
+    for respondent_id, at in session.exec(finished):
+        if respondent_id is not None and at is not None:
+            out[respondent_id] = max(out.get(respondent_id, _aware(at)), _aware(at))
+    return out
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite gives back naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def respondents_of(session: Session, assessment_id: int) -> list[Respondent]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -91,6 +92,27 @@ def available_versions(session: Session, catalog: Catalog, workspace_id: int) ->
         if ref.version not in out.setdefault(ref.id, []):
             out[ref.id].append(ref.version)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Offered:
+    """A questionnaire a workspace can start an assessment with, as a consultant chooses it: by title."""
+
+    id: str
+    version: str
+    title: str  # in the language asked for, else the questionnaire's first
+    own: bool  # the workspace uploaded it
+
+
+def offered(session: Session, catalog: Catalog, workspace_id: int, language: str) -> list[Offered]:
+    """`choices` by title (in `language`) and version, the newest version first; an id and version once."""
+    refs = {(ref.id, ref.version): ref for ref in choices(session, catalog, workspace_id)}  # own uploads come last
+    out = []
+    for ref in refs.values():
+        found = get(session, catalog, ref)
+        out.append(Offered(ref.id, ref.version, found.title.get(language), ref.workspace_id is not None))
+    out.sort(key=lambda o: version_key(o.version), reverse=True)
+    return sorted(out, key=lambda o: (o.title.casefold(), o.id))
 
 
 def choose(session: Session, catalog: Catalog, workspace_id: int, questionnaire_id: str,

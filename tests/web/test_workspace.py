@@ -53,7 +53,7 @@ def test_create_client_assessment_and_invite(app: Flask, client: FlaskClient) ->
                                                              "name": "Frau IT", "language": "de"}, follow_redirects=True)
     html = response.get_data(as_text=True)
     assert "Frau IT" in html and "/r/" in html  # the new link is shown once
-    assert "Erstaufnahme" in html and "2026-12-31" in html
+    assert "Erstaufnahme" in html and "31. Dezember 2026" in html  # the deadline as the page's language writes it
 
 
 def test_results_show_aggregate_disagreement_and_consensus(app: Flask, client: FlaskClient) -> None:

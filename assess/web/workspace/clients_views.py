@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from assess.domain.levels import parse_level
 from assess.domain.roadmap import CAPACITY_RANGE, FOCUS_RANGE, PlanSettings
-from assess.services import aggregate, assessments, clients, exports, privacy, questionnaires
+from assess.services import aggregate, assessments, clients, exports, invitations, privacy, questionnaires
 from assess.services.records import Assessment, Organisation, utcnow
 from assess.web.auth import consultant
 from assess.web.database import catalog, db
 from assess.web.forms import INDUSTRY_LABELS, SIZE_LABELS
+from assess.web.i18n import current_language
 from assess.web.inputs import form_id
-from assess.web.workspace import assessment_or_404, bp, organisation_or_404, workspace_id
-from assess.web.workspace.forms import AssessmentForm, InviteForm, OrganisationForm
+from assess.web.workspace import assessment_or_404, bp, invite_list, organisation_or_404, workspace_id
+from assess.web.workspace.forms import (
+    AssessmentForm,
+    BulkInviteForm,
+    InviteForm,
+    OrganisationForm,
+    RenameAssessmentForm,
+    RenameOrganisationForm,
+)
 
 
 def _questionnaire_choices() -> list[tuple[str, str]]:
-    versions = questionnaires.available_versions(db(), catalog(), workspace_id())
-    return [(f"{qid}@{v}", f"{qid} {v}") for qid, vs in sorted(versions.items()) for v in reversed(vs)]
+    """The questionnaires to start with, by title and version (the newest first), each once."""
+    offered = questionnaires.offered(db(), catalog(), workspace_id(), current_language())
+    return [(f"{o.id}@{o.version}", _("%(title)s, version %(version)s", title=o.title, version=o.version)
+             + (" " + _("(your own)") if o.own else "")) for o in offered]
 
 
 @bp.get("/")
@@ -41,18 +51,35 @@ def create_organisation() -> Response | tuple[str, int]:
     return redirect(url_for("ws.organisation", organisation_id=org.id))
 
 
-def _organisation_page(org: Organisation, form: AssessmentForm, status: int = 200) -> tuple[str, int]:
+def _organisation_page(org: Organisation, form: AssessmentForm | None = None, status: int = 200, *,
+                       rename: RenameOrganisationForm | None = None) -> tuple[str, int]:
+    if form is None:
+        form = AssessmentForm(formdata=None)
+        form.questionnaire.choices = _questionnaire_choices()
     return render_template("workspace/organisation.html", org=org, form=form,
+                           rename=rename or RenameOrganisationForm(formdata=None, data={"name": org.name}),
                            assessments=clients.assessments_of(db(), org.id or 0),
                            industries=INDUSTRY_LABELS, sizes=SIZE_LABELS), status
 
 
 @bp.get("/org/<int:organisation_id>")
 def organisation(organisation_id: int) -> tuple[str, int]:
+    return _organisation_page(organisation_or_404(organisation_id))
+
+
+@bp.post("/org/<int:organisation_id>/rename")
+def rename_organisation(organisation_id: int) -> Response | tuple[str, int]:
+    """Give the client another name (its assessments, results and reports follow)."""
     org = organisation_or_404(organisation_id)
-    form = AssessmentForm()
-    form.questionnaire.choices = _questionnaire_choices()
-    return _organisation_page(org, form)
+    form = RenameOrganisationForm()
+    if not form.validate_on_submit():
+        return _organisation_page(org, rename=form, status=400)
+    try:
+        clients.rename_organisation(db(), consultant(), org, form.name.data or "")
+    except clients.ClientError:
+        return _organisation_page(org, rename=form, status=400)
+    flash(_("The client is now called %(name)s.", name=org.name))
+    return redirect(url_for("ws.organisation", organisation_id=organisation_id))
 
 
 @bp.post("/org/<int:organisation_id>/assessments")
@@ -75,7 +102,9 @@ def create_assessment(organisation_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("ws.assessment", assessment_id=row.id))
 
 
-def _assessment_page(assessment_id: int, invite: InviteForm | None = None, status: int = 200) -> tuple[str, int]:
+def _assessment_page(assessment_id: int, invite: InviteForm | None = None, status: int = 200, *,
+                     rename: RenameAssessmentForm | None = None, bulk: BulkInviteForm | None = None,
+                     created: list[invite_list.CreatedLink] | None = None) -> tuple[str, int]:
     row, org = assessment_or_404(assessment_id)
     questionnaire = questionnaires.for_assessment(db(), catalog(), row)
     targets = {d.id: (row.targets or {}).get(d.id, d.target) for d in questionnaire.dimensions}
@@ -83,7 +112,12 @@ def _assessment_page(assessment_id: int, invite: InviteForm | None = None, statu
     return render_template(
         "workspace/assessment.html", assessment=row, org=org, questionnaire=questionnaire, targets=targets,
         plan=PlanSettings.of(row.capacity, row.focus), capacity_range=CAPACITY_RANGE, focus_range=FOCUS_RANGE,
-        lang=lang, progress=aggregate.progress(db(), questionnaire, assessment_id), invite=invite or InviteForm(),
+        lang=lang, progress=aggregate.progress(db(), questionnaire, assessment_id), invite=invite or InviteForm(formdata=None),
+        activity=clients.last_activity(db(), assessment_id),
+        rename=rename or RenameAssessmentForm(formdata=None, data={"title": row.title}),
+        bulk=bulk or BulkInviteForm(formdata=None),
+        created=created, created_csv=invite_list.links_csv(created) if created else "",
+        max_lines=invitations.MAX_LINES, role_names=invite_list.role_names(),
         follow_ups=aggregate.follow_ups(db(), assessment_id), export_formats=exports.FORMATS.values(),
     ), status
 
@@ -91,6 +125,21 @@ def _assessment_page(assessment_id: int, invite: InviteForm | None = None, statu
 @bp.get("/assessment/<int:assessment_id>")
 def assessment(assessment_id: int) -> tuple[str, int]:
     return _assessment_page(assessment_id)
+
+
+@bp.post("/assessment/<int:assessment_id>/rename")
+def rename_assessment(assessment_id: int) -> Response | tuple[str, int]:
+    """Give the assessment another title (its results and reports follow)."""
+    row, _org = assessment_or_404(assessment_id)
+    form = RenameAssessmentForm()
+    if not form.validate_on_submit():
+        return _assessment_page(assessment_id, rename=form, status=400)
+    try:
+        clients.rename_assessment(db(), consultant(), row, form.title.data or "")
+    except clients.ClientError:
+        return _assessment_page(assessment_id, rename=form, status=400)
+    flash(_("The assessment is now titled %(title)s.", title=row.title))
+    return redirect(url_for("ws.assessment", assessment_id=assessment_id))
 
 
 @bp.post("/assessment/<int:assessment_id>/close")
@@ -148,10 +197,26 @@ def invite(assessment_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _assessment_page(assessment_id, form, 400)  # shown again with what was typed and the reason
     invitation = clients.invite(db(), row, role=form.role.data or "other", name=form.name.data or "",
-                                language=form.language.data or "de")
+                                language=form.language.data or "de", actor=consultant())
     link = url_for("survey.resume", token=invitation.token, _external=True)
     flash(_("New personal link (shown only now; copy it and send it to the respondent): %(link)s", link=link), "link")
     return redirect(url_for("ws.assessment", assessment_id=assessment_id))
+
+
+@bp.post("/assessment/<int:assessment_id>/invite-list")
+def invite_many(assessment_id: int) -> tuple[str, int]:
+    """Invite everyone on a pasted list at once; the page shows their links (only this once)."""
+    row, _org = assessment_or_404(assessment_id)
+    form = BulkInviteForm()
+    if not form.validate_on_submit():
+        return _assessment_page(assessment_id, bulk=form, status=400)
+    try:
+        created = invitations.invite_all(db(), consultant(), row, form.lines.data or "",
+                                         language=form.language.data or "de", languages=current_app.config["LANGUAGES"])
+    except invitations.ListError as error:
+        form.lines.errors = invite_list.messages(error)
+        return _assessment_page(assessment_id, bulk=form, status=400)
+    return _assessment_page(assessment_id, created=invite_list.created_links(created))
 
 
 @bp.post("/respondent/<int:respondent_id>/revoke")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from assess.domain.answers import ROLES
 from assess.services.assessments import INDUSTRIES, SIZES
+from assess.services.clients import NAME_LENGTH, TITLE_LENGTH
 from assess.web.forms import INDUSTRY_LABELS, ROLE_LABELS, SIZE_LABELS, LanguageField
 from assess.web.inputs import REQUIRED, TOO_LONG, StorableText
 
@@ -33,3 +36,33 @@ class InviteForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(k, ROLE_LABELS[k]) for k in ROLES])
     name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=120, message=TOO_LONG), StorableText()])
     language = LanguageField(_l("Language"))
+
+
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class RenameOrganisationForm(FlaskForm):
+    name = StringField(_l("New name"), filters=[_stripped], validators=[
+        DataRequired(message=REQUIRED), Length(max=NAME_LENGTH, message=TOO_LONG), StorableText()])
+
+
+class RenameAssessmentForm(FlaskForm):
+    title = StringField(_l("New title"), filters=[_stripped], validators=[
+        DataRequired(message=REQUIRED), Length(max=TITLE_LENGTH, message=TOO_LONG), StorableText()])
+
+
+BULK_TEXT_LENGTH = 100_000  # 200 lines of a long name and address each, and then some
+
+
+class BulkInviteForm(FlaskForm):
+    """A pasted list of respondents; the lines are checked by assess.services.invitations. Its fields are named
+    bulk-...: the single invitation's form on the same page has a language field too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "bulk")
+        super().__init__(*args, **kwargs)
+
+    lines = TextAreaField(_l("Respondents, one per line: role; name; e-mail (the e-mail may be left out)"), validators=[
+        DataRequired(message=REQUIRED), Length(max=BULK_TEXT_LENGTH, message=TOO_LONG), StorableText()])
+    language = LanguageField(_l("Language of the questionnaire"))
