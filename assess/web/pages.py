@@ -122,10 +122,42 @@ def _unstorable_message(text: object) -> str | None:
     return None
 
 
+AUTOSAVE = "autosave"  # nav value of a save by the page's script as each answer is chosen: it stays on the page
+LANGUAGE_NAV = "lang-"  # nav value prefix of the language buttons: save the page, then show it in that language
+
+
+def autosaving() -> bool:
+    return request.form.get("nav") == AUTOSAVE
+
+
+def requested_language() -> str | None:
+    """The language a language button asked for (None: no such button, or a language the app does not offer)."""
+    nav = request.form.get("nav", "")
+    code = nav[len(LANGUAGE_NAV):] if nav.startswith(LANGUAGE_NAV) else ""
+    return code if code in current_app.config["LANGUAGES"] else None
+
+
+def autosave_reply(session: Session, page: Page, outcome: PageOutcome | int) -> tuple[dict[str, Any], int]:
+    """For the page's script: saved or not, the state each question is now stored in (its next save compares
+    against it, so another tab's newer answer to a question untouched here still survives), the answered count."""
+    if not isinstance(outcome, PageOutcome):
+        return {"saved": False}, outcome
+    assert page.respondent is not None
+    states = {}
+    for question in page.dimension.questions:
+        shown = page.shown[question.id]
+        reason = shown.reason if shown.value == NOT_APPLICABLE else ""
+        states[field_names(question.id)["s"]] = state_digest(shown.value, shown.comment, reason)
+    answered = sum(1 for row in svc.saved_answers(session, page.respondent).values() if row.value)
+    return {"saved": True, "states": states, "answered": answered}, 200
+
+
 def _destination(page: Page) -> tuple[int, str]:
     """The page to resume at next time, and where to send the browser now."""
     pages = len(page.questionnaire.dimensions)
     nav = request.form.get("nav", "next")
+    if nav == AUTOSAVE or requested_language() is not None:
+        return page.number, url_for("survey.page", token=page.token, number=page.number)
     if nav == "stop":
         return page.number, url_for("survey.paused", token=page.token)
     if nav == "review" or (nav == "next" and page.number >= pages):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -23,7 +23,17 @@ from assess.web.errors import RETRY_AFTER, UNAVAILABLE, render_error
 from assess.web.forms import StartForm
 from assess.web.i18n import current_language
 from assess.web.limits import limiter
-from assess.web.pages import PageOutcome, handle_page_post, load_page, render_outage, render_page, render_unsaved
+from assess.web.pages import (
+    PageOutcome,
+    autosave_reply,
+    autosaving,
+    handle_page_post,
+    load_page,
+    render_outage,
+    render_page,
+    render_unsaved,
+    requested_language,
+)
 
 bp = Blueprint("survey", __name__)
 DEFAULT_START_LIMIT = "20 per minute;100 per hour;300 per day"
@@ -141,7 +151,7 @@ def resume(token: str) -> Response:
 
 
 @bp.route("/r/<token>/page/<int:number>", methods=["GET", "POST"])
-def page(token: str, number: int) -> str | Response | tuple[str, int]:
+def page(token: str, number: int) -> str | Response | tuple[str | Response, int]:
     page = load_page(db(), catalog(), token, number, current_language())
     if page.respondent is None or page.respondent.privacy_accepted_at is None:
         return redirect(url_for("survey.respondent_notice", token=token))
@@ -151,7 +161,12 @@ def page(token: str, number: int) -> str | Response | tuple[str, int]:
         return redirect(url_for("survey.answers", token=token))
     if request.method == "POST":
         outcome = handle_page_post(db(), catalog(), page)
+        if autosaving():  # the page's script saving an answer as it is chosen
+            reply, status = autosave_reply(db(), page, outcome)
+            return jsonify(reply), status
         if isinstance(outcome, PageOutcome):
+            if (code := requested_language()) is not None:
+                session["lang"] = code  # a language button: the page was saved first, now shown in that language
             return redirect(outcome.location)
         return render_page(page), outcome
     return render_page(page)
