@@ -17,6 +17,7 @@ from assess.web.auth import PasswordChangeForm, consultant, renew_session
 from assess.web.database import catalog, db
 from assess.web.inputs import LARGER_BODIES, UNSTORABLE_MESSAGE
 from assess.web.limits import limiter
+from assess.web.workspace import audit_labels
 
 bp = Blueprint("wsadmin", __name__, url_prefix="/w/settings")
 MAX_QUESTIONNAIRE_BYTES = 200_000
@@ -276,5 +277,4 @@ def brand_logo() -> Response:
 @bp.get("/audit", endpoint="audit")
 def audit_log() -> str:
     _require_admin()
-    users = {u.id: u.email for u in accounts.users_of(db(), consultant().workspace_id)}
-    return render_template("workspace/audit.html", entries=audit.entries(db(), consultant().workspace_id), users=users)
+    return render_template("workspace/audit.html", lines=audit_labels.lines(audit.steps(db(), consultant().workspace_id)))
