@@ -124,6 +124,8 @@ class Assessment(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     # Closed by its consultant: no respondent changes an answer any more (reopened: None again).
     closed_at: dt.datetime | None = None
+    # The workshop's deferred agenda items (question ids, in the order deferred); an agreed level is in `consensus`.
+    workshop_deferred: list[str] | None = Field(default=None, sa_column=Column(JSON))
 
 
 class Respondent(SQLModel, table=True):

@@ -25,7 +25,7 @@ from assess.domain.questionnaire import Questionnaire
 from assess.reporting.catalogs import translations
 from assess.reporting.labels import N_
 from assess.reporting.serialize import evaluation_to_dict
-from assess.services import aggregate, questionnaires, reports
+from assess.services import aggregate, questionnaires, reports, workshop
 
 COLUMNS = (
     "organisation", "assessment_id", "questionnaire", "version", "respondent_id", "role", "respondent_name",
@@ -187,7 +187,19 @@ def _xlsx(source: Source) -> bytes:
 @export_format("json", N_("Result (JSON)"), "application/json", _data_file_name("result.json"))
 def _json(source: Source) -> bytes:
     result = aggregate.evaluate_assessment(source.session, source.catalog, source.assessment)
-    return json.dumps(evaluation_to_dict(result.evaluation, source.lang), ensure_ascii=False, indent=2).encode()
+    data = evaluation_to_dict(result.evaluation, source.lang)
+    data["workshop"] = _workshop(source)
+    return json.dumps(data, ensure_ascii=False, indent=2).encode()
+
+
+def _workshop(source: Source) -> dict[str, Any]:
+    """The workshop's agenda with each item's status, and every agreed level (the result of record)."""
+    agenda = workshop.agenda(source.session, source.catalog, source.assessment, source.lang)
+    return {
+        "agenda": [{"position": a.position, "question": a.question_id, "text": a.text, "status": a.status,
+                    "agreed_level": a.agreed_level} for a in agenda],
+        "agreed": workshop.agreed_levels(source.session, source.catalog, source.assessment, source.lang),
+    }
 
 
 def _report_file_name(extension: str) -> Callable[[Source], str]:
