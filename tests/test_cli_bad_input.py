@@ -119,9 +119,9 @@ def test_questionnaire_import_reports_the_line_and_stores_nothing(tmp_path: Path
 VERSION_LINE = MINI_TEXT.splitlines().index('version: "1.0"') + 1
 
 
-@pytest.mark.parametrize(("text", "line", "message"), [
-    (with_weight(HUGE, "own"), WEIGHT_LINE, "number too large"),
-    (with_weight("2", "own").replace('version: "1.0"', 'version: "1.0\\x00"'), VERSION_LINE, "text with a NUL"),
+@pytest.mark.parametrize(("text", "line", "message"), [  # in the consultant's language (German by default)
+    (with_weight(HUGE, "own"), WEIGHT_LINE, "Diese Zahl ist zu groß"),
+    (with_weight("2", "own").replace('version: "1.0"', 'version: "1.0\\x00"'), VERSION_LINE, "Dieser Text enthält ein NUL"),
 ])
 def test_an_upload_is_a_problem_list_not_a_500(app: Flask, client: FlaskClient,  # noqa: F811
                                               text: str, line: int, message: str) -> None:
@@ -132,7 +132,7 @@ def test_an_upload_is_a_problem_list_not_a_500(app: Flask, client: FlaskClient, 
         "csrf_token": csrf_of(page.data), "file": (io.BytesIO(text.encode()), "own.yaml")},
         content_type="multipart/form-data")
     assert response.status_code == 422
-    assert f"own.yaml:{line}: {message}" in response.get_data(as_text=True)
+    assert f"own.yaml, Zeile {line}: {message}" in response.get_data(as_text=True)
     with Session(app.extensions["assess.engine"]) as session:
         assert list(session.exec(select(StoredQuestionnaire))) == []
 

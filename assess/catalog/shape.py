@@ -84,11 +84,50 @@ def _message(error: Any) -> str:
     return made if made is not None else f"{error['msg']}, got {value!r}"
 
 
+# pydantic error type -> (our code, what was expected) for a message in the reader's language; others keep English.
+_TYPES = {"string_type": "text", "int_type": "integer", "int_parsing": "integer", "int_from_float": "integer",
+          "float_type": "number", "float_parsing": "number", "bool_type": "boolean", "bool_parsing": "boolean",
+          "dict_type": "mapping", "model_type": "mapping", "list_type": "list"}
+_LIMITS = {"less_than_equal": ("too_large", "le"), "less_than": ("too_large_strict", "lt"),
+           "greater_than_equal": ("too_small", "ge"), "greater_than": ("too_small_strict", "gt"),
+           "string_too_long": ("text_too_long", "max_length"), "too_long": ("too_many_items", "max_length")}
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _code(error: Any, loc: tuple[Any, ...]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The problem's code and parameters (("", ()) when only the English message says it)."""
+    kind, value, context = error["type"], error.get("input"), error.get("ctx") or {}
+    key = str(loc[-1]) if loc else ""
+    if kind == "missing":
+        return "missing", (("key", key),)
+    if kind == "extra_forbidden":
+        model = _model_at(tuple(loc[:-1]))
+        return "unknown_key", (("key", key), ("allowed", ", ".join(model.model_fields) if model else ""))
+    if kind in _TYPES:
+        return "wrong_type", (("expected", _TYPES[kind]), ("value", _shown(value)))
+    if kind in _LIMITS:
+        code, bound = _LIMITS[kind]
+        return code, (("value", _shown(value)), ("limit", str(context.get(bound, ""))))
+    if kind in ("literal_error", "enum"):
+        return "not_allowed", (("value", _shown(value)), ("allowed", str(context.get("expected", ""))))
+    if kind == "string_pattern_mismatch":
+        return "bad_id", (("value", _shown(value)),)
+    if kind == "too_short" and key in ("dimensions", "questions", "languages"):
+        return "empty", (("key", key),)
+    return "", ()
+
+
 def shape_problems(error: ValidationError, source: SourceMap) -> list[Problem]:
     """One problem per pydantic error, placed at the right line."""
     problems = []
     for item in error.errors():
         # pydantic adds the tagged union / function name to the loc; keep only real keys.
         loc = tuple(p for p in item["loc"] if isinstance(p, int) or not str(p).startswith("function-"))
-        problems.append(source.problem(loc, _message(item)))
+        placed = source.problem(loc, _message(item))
+        code, params = _code(item, loc)
+        problems.append(Problem(placed.file, placed.line, placed.path, placed.message, code, params))
     return problems

@@ -19,7 +19,11 @@ class Problem:
     file: str
     line: int
     path: str
-    message: str
+    message: str  # in English, for the command line and the logs
+    # What kind of problem, for a message in the reader's language (assess.web.workspace.questionnaire_problems):
+    # "" when only `message` says it; `params` fill its placeholders.
+    code: str = ""
+    params: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
@@ -104,9 +108,9 @@ _INT_TAG = "tag:yaml.org,2002:int"
 class _BadValue(Exception):
     """A scalar that Python cannot turn into a value (a 5,000-digit number, the 13th month), and its line."""
 
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, message: str, code: str = "", params: tuple[tuple[str, str], ...] = ()) -> None:
         super().__init__(message)
-        self.line = line
+        self.line, self.code, self.params = line, code, params
 
 
 def _too_long(node: yaml.Node) -> bool:
@@ -119,14 +123,16 @@ class _CheckedValues:
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         line = node.start_mark.line + 1
         if _too_long(node):
-            raise _BadValue(line, f"number too large ({len(node.value)} digits); a questionnaire's numbers have a few")
+            raise _BadValue(line, f"number too large ({len(node.value)} digits); a questionnaire's numbers have a few",
+                            "number_too_large", (("digits", str(len(node.value))),))
         try:
             value = super().construct_object(node, deep)  # type: ignore[misc]
         except (ValueError, OverflowError) as error:  # e.g. a date 2024-13-45, an int() Python refuses
             shown = node.value if isinstance(node.value, str) and len(node.value) <= 40 else "this value"
-            raise _BadValue(line, f"cannot read {shown!r}: {error}; quote it if it is meant as text") from None
+            raise _BadValue(line, f"cannot read {shown!r}: {error}; quote it if it is meant as text",
+                            "unreadable_value", (("value", shown),)) from None
         if isinstance(value, str) and not is_storable(value):  # written as an escape: "\x00", "\ud800"
-            raise _BadValue(line, "text with a NUL, a control character or a lone surrogate; remove it")
+            raise _BadValue(line, "text with a NUL, a control character or a lone surrogate; remove it", "unstorable_text")
         return value
 
 
@@ -164,7 +170,8 @@ def _yaml_problem(error: yaml.YAMLError, text: str, file: str) -> Problem:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line = mark.line + 1 if mark else 1
     reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-    return Problem(file, line, "", f"not valid YAML: {reason}; check indentation and quoting")
+    return Problem(file, line, "", f"not valid YAML: {reason}; check indentation and quoting", "yaml_syntax",
+                   (("column", str(mark.column + 1 if mark else 1)), ("reason", str(reason))))
 
 
 def read_yaml(text: str, file: str, *, trusted: bool = False) -> tuple[Any, SourceMap, list[Problem]]:
@@ -181,12 +188,13 @@ def read_yaml(text: str, file: str, *, trusted: bool = False) -> tuple[Any, Sour
     except yaml.YAMLError as error:
         return None, source, [_yaml_problem(error, text, file)]
     except _BadValue as error:
-        return None, source, [Problem(file, error.line, "", str(error))]
+        return None, source, [Problem(file, error.line, "", str(error), error.code, error.params)]
     except (_TooComplex, RecursionError) as error:  # the YAML parser itself recurses on nested lists
         reason = str(error) if isinstance(error, _TooComplex) else f"nested more than {MAX_DEPTH} levels deep"
         return None, SourceMap(file), [Problem(file, 1, "", f"too complex: {reason}; simplify the file")]
     problems = [
-        Problem(file, line, format_path(path), f"key given twice (first on line {first}); keep one")
+        Problem(file, line, format_path(path), f"key given twice (first on line {first}); keep one", "duplicate_key",
+                (("first", str(first)),))
         for path, line, first in source.duplicates
     ]
     return data, source, problems

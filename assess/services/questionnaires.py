@@ -149,14 +149,16 @@ def import_questionnaire(session: Session, catalog: Catalog, workspace_id: int, 
         raise QuestionnaireError([Problem(filename, _line_of(text, "version"), "version", (
             f"'{questionnaire.id}' version {questionnaire.version} is shipped with assess; a workspace's own "
             "questionnaire must not reuse a shipped id and version: give it an id of its own "
-            f"(e.g. '{questionnaire.id}-own') or another version"))])
+            f"(e.g. '{questionnaire.id}-own') or another version"), "shipped_version",
+            (("id", questionnaire.id), ("version", questionnaire.version)))])
     exists = _stored_row(session, workspace_id, questionnaire.id, questionnaire.version)
     if exists is not None:
         if exists.source == text:
             return questionnaire  # the same file again: nothing to do
         raise QuestionnaireError([Problem(filename, 1, "version", (
             f"version {questionnaire.version} of '{questionnaire.id}' exists already with different content; "
-            "raise the version number so that past assessments keep the version they were answered with"))])
+            "raise the version number so that past assessments keep the version they were answered with"),
+            "version_exists", (("id", questionnaire.id), ("version", questionnaire.version)))])
     session.add(StoredQuestionnaire(workspace_id=workspace_id, questionnaire_id=questionnaire.id,
                                     version=questionnaire.version, source=text, uploaded_by=user_id))
     session.flush()

@@ -101,7 +101,7 @@ def test_an_upload_that_would_shadow_a_shipped_questionnaire_is_refused(app: Fla
     response = client.post("/w/settings/questionnaires", data={"csrf_token": csrf_of(page.data), "text": shadow})
     body = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "shipped" in body and "upload.yaml:4:" in body  # the file, the line of `version:` and the fix
+    assert "wird mit der Anwendung ausgeliefert" in body and "upload.yaml, Zeile 4" in body  # file, line of `version:`, fix
     assert client.get("/w/settings/questionnaires").get_data(as_text=True).count("Eigene Frage") == 0
 
 

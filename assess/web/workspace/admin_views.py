@@ -17,7 +17,7 @@ from assess.web.auth import PasswordChangeForm, consultant, renew_session
 from assess.web.database import catalog, db
 from assess.web.inputs import LARGER_BODIES, UNSTORABLE_MESSAGE
 from assess.web.limits import limiter
-from assess.web.workspace import audit_labels
+from assess.web.workspace import audit_labels, questionnaire_problems
 
 bp = Blueprint("wsadmin", __name__, url_prefix="/w/settings")
 MAX_QUESTIONNAIRE_BYTES = 200_000
@@ -49,13 +49,14 @@ def questionnaires_page() -> str | Response | tuple[str, int]:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
-                problems = [f"{filename}:1: " + _("the file is not UTF-8 text; save it as UTF-8")]
+                problems = [_("%(file)s, line %(line)d: %(what)s", file=filename, line=1,
+                              what=_("The file is not UTF-8 text. Save it as UTF-8 and upload it again."))]
         if not problems:
             try:
                 loaded = questionnaires.import_questionnaire(db(), catalog(), consultant().workspace_id, text,
                                                              filename, consultant().id)
             except QuestionnaireError as error:
-                problems = [str(p) for p in error.problems]
+                problems = questionnaire_problems.messages(error.problems)
             else:
                 flash(_("Questionnaire %(id)s version %(version)s is ready to use.", id=loaded.id, version=loaded.version))
                 return redirect(url_for("wsadmin.questionnaires"))
