@@ -179,7 +179,7 @@ def test_questionnaire_upload_lists_every_problem_and_stores_nothing(app: Flask,
         content_type="multipart/form-data")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "own.yaml:" in html and "unknown key &#39;wieght&#39;" in html and "m.nope" in html
+    assert "own.yaml, Zeile" in html and "„wieght“ ist hier kein bekannter Schlüssel" in html and "m.nope" in html
     assert "own" not in client.get("/w/settings/questionnaires").get_data(as_text=True).split("<tbody>")[1].split("</tbody>")[0]
     response = client.post("/w/settings/questionnaires", data={
         "csrf_token": csrf_of(page.data), "file": (io.BytesIO(good.encode()), "own.yaml")},
@@ -191,7 +191,7 @@ def test_questionnaire_upload_lists_every_problem_and_stores_nothing(app: Flask,
     response = client.post("/w/settings/questionnaires", data={
         "csrf_token": csrf_of(page.data), "file": (io.BytesIO(changed.encode()), "own.yaml")},
         content_type="multipart/form-data")
-    assert response.status_code == 422 and "raise the version number" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Erhöhen Sie die Versionsnummer" in response.get_data(as_text=True)
 
 
 def test_the_plan_settings_shape_the_roadmap(app: Flask, client: FlaskClient) -> None:
