@@ -1,5 +1,7 @@
-"""Exports of one assessment, one registry entry per format: CSV and XLSX (a row per respondent and
-question), the result JSON and the board report as PDF.
+"""Exports of one assessment, one registry entry per format: CSV (a row per respondent and question), XLSX
+(those rows, then scores by dimension, question and role, the roadmap and the agreed levels:
+assess.services.export_sheets), the result JSON and the board report as PDF and DOCX. Headers and
+role names are in the reader's language.
 
 A new format is one function decorated with `@export_format(...)`: the workspace's buttons, its
 download route and the API's list of formats all read `FORMATS`.
@@ -12,7 +14,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,15 +25,30 @@ from assess.db.models import Assessment, Organisation, Respondent
 from assess.domain.answers import Response
 from assess.domain.questionnaire import Questionnaire
 from assess.reporting.catalogs import translations
-from assess.reporting.labels import N_
+from assess.reporting.labels import N_, role_label
 from assess.reporting.serialize import evaluation_to_dict
 from assess.services import aggregate, questionnaires, reports, workshop
+from assess.services.export_sheets import Sheet, result_sheets
 
-COLUMNS = (
-    "organisation", "assessment_id", "questionnaire", "version", "respondent_id", "role", "respondent_name",
-    "dimension_id", "dimension", "question_id", "question", "answer", "level", "level_text", "comment",
-    "not_applicable_reason",
+# The raw answers' columns: a stable key each, and the header the reader sees (in their language).
+ANSWER_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("organisation", N_("Organisation")), ("assessment_id", N_("Assessment no.")),
+    ("questionnaire", N_("Questionnaire")), ("version", N_("Version")), ("respondent_id", N_("Respondent no.")),
+    ("role", N_("Role")), ("respondent_name", N_("Name")), ("dimension_id", N_("Dimension ID")),
+    ("dimension", N_("Dimension")), ("question_id", N_("Question ID")), ("question", N_("Question")),
+    ("answer", N_("Answer")), ("level", N_("Level")), ("level_text", N_("What the level means")),
+    ("comment", N_("Comment")), ("not_applicable_reason", N_("Why not applicable")),
+    ("agreed_level", N_("Level agreed in the workshop")),
 )
+COLUMNS = tuple(key for key, _header in ANSWER_COLUMNS)
+ANSWER_WIDTHS = (24, 8, 18, 8, 8, 22, 18, 14, 24, 24, 50, 14, 6, 50, 40, 30, 12)
+ANSWER_WORDS = {"dont_know": N_("Don't know"), "na": N_("Not applicable")}
+
+
+def headers(lang: str) -> list[str]:
+    """The raw answers' column headers in `lang`."""
+    gettext = translations(lang).gettext
+    return [gettext(header) for _key, header in ANSWER_COLUMNS]
 
 
 def _safe(value: object) -> object:
@@ -42,45 +59,59 @@ def _safe(value: object) -> object:
 
 
 def answer_rows(questionnaire: Questionnaire, organisation: Organisation, assessment: Assessment,
-                respondents: Sequence[Respondent], responses: Sequence[Response], lang: str) -> Iterator[list[Any]]:
-    """One row per respondent and question, in questionnaire order."""
+                respondents: Sequence[Respondent], responses: Sequence[Response], lang: str,
+                agreed: Mapping[str, int] | None = None) -> Iterator[list[Any]]:
+    """One row per respondent and question, in questionnaire order; role and answer in words, with the level
+    agreed in the workshop (the result of record) on every row of its question."""
+    gettext, agreed = translations(lang).gettext, agreed or {}
     for respondent, response in zip(respondents, responses, strict=True):
         for dimension in questionnaire.dimensions:
             for question in dimension.questions:
                 answer = response.answers.get(question.id)
                 level = answer.level if answer else None
+                value = "" if answer is None else str(answer.value)
                 yield [_safe(x) for x in (
                     organisation.name, assessment.id, questionnaire.id, questionnaire.version, respondent.id,
-                    respondent.role, respondent.name or "", dimension.id, dimension.title.get(lang), question.id,
-                    question.text.get(lang), "" if answer is None else str(answer.value),
+                    role_label(respondent.role, lang), respondent.name or "", dimension.id, dimension.title.get(lang),
+                    question.id, question.text.get(lang), gettext(ANSWER_WORDS[value]) if value in ANSWER_WORDS else value,
                     "" if level is None else level, "" if level is None else question.level_text(level, lang),
-                    answer.comment if answer else "", answer.reason if answer else "",
+                    answer.comment if answer else "", answer.reason if answer else "", agreed.get(question.id, ""),
                 )]
 
 
-def to_csv(rows: Iterator[list[Any]]) -> bytes:
+def to_csv(rows: Iterator[list[Any]], header: Sequence[str] = COLUMNS) -> bytes:
     """UTF-8 with a byte-order mark and semicolons, so German Excel opens it with umlauts intact."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(COLUMNS)
+    writer.writerow(header)
     writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(rows: Iterator[list[Any]], sheet_title: str = "Answers") -> bytes:
+def to_xlsx(answers: Sheet, more: Sequence[Sheet] = ()) -> bytes:
+    """A workbook: the raw answers first (as the export always began), then `more`; every text made safe."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = sheet_title[:31]
-    sheet.append(list(COLUMNS))
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate((24, 8, 18, 8, 8, 14, 18, 14, 24, 24, 50, 10, 6, 50, 40, 30), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for sheet in (answers, *more):
+        page = workbook.create_sheet(sheet.title[:31])
+        page.append([_safe(h) for h in sheet.headers])
+        for cell in page[1]:
+            cell.font = Font(bold=True)
+        for row in sheet.rows:
+            page.append([_safe(value) for value in row])
+        page.freeze_panes = "A2"
+        for index, width in enumerate(sheet.widths, start=1):
+            page.column_dimensions[get_column_letter(index)].width = width
+        for column in sheet.percent:
+            for (cell,) in page.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
+                cell.number_format = "0%"
+    workbook.active = 0
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -170,18 +201,23 @@ def _answer_rows(source: Source) -> Iterator[list[Any]]:
     assert source.assessment.id is not None
     questionnaire = questionnaires.for_assessment(source.session, source.catalog, source.assessment)
     respondents, found = aggregate.responses(source.session, source.assessment.id)
-    return answer_rows(questionnaire, source.organisation, source.assessment, respondents, found, source.lang)
+    agreed = {q: c.level for q, c in aggregate.consensus_of(source.session, source.assessment.id).items()}
+    return answer_rows(questionnaire, source.organisation, source.assessment, respondents, found, source.lang, agreed)
 
 
 @export_format("csv", N_("Answers (CSV)"), "text/csv", _data_file_name("answers.csv"))  # Flask adds the charset
 def _csv(source: Source) -> bytes:
-    return to_csv(_answer_rows(source))
+    return to_csv(_answer_rows(source), headers(source.lang))
 
 
-@export_format("xlsx", N_("Answers (Excel)"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               _data_file_name("answers.xlsx"))
+@export_format("xlsx", N_("Results and answers (Excel)"),
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _data_file_name("results.xlsx"))
 def _xlsx(source: Source) -> bytes:
-    return to_xlsx(_answer_rows(source), translations(source.lang).gettext("Answers"))
+    result = aggregate.evaluate_assessment(source.session, source.catalog, source.assessment)
+    agreed = workshop.agreed_levels(source.session, source.catalog, source.assessment, source.lang)
+    answers = Sheet(translations(source.lang).gettext("Answers"), headers(source.lang), list(_answer_rows(source)),
+                    ANSWER_WIDTHS)
+    return to_xlsx(answers, result_sheets(evaluation_to_dict(result.evaluation, source.lang), agreed, source.lang))
 
 
 @export_format("json", N_("Result (JSON)"), "application/json", _data_file_name("result.json"))

@@ -88,9 +88,10 @@ def test_exports_have_one_row_per_respondent_and_question(app: Flask, client: Fl
     body = client.get(f"/w/assessment/{seeded.assessment_id}/export.csv").data.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body), delimiter=";"))
     assert len(rows) == 3 * 5
-    first = rows[0]
-    assert first["question_id"] == "ch.booking" and first["level"] == "5" and first["comment"] == "Kommentar 1"
-    assert first["role"] == "executive" and first["level_text"]
+    first = rows[0]  # headers and roles in the reader's language (German here), the level agreed on every row
+    assert first["Frage-ID"] == "ch.booking" and first["Stufe"] == "5" and first["Kommentar"] == "Kommentar 1"
+    assert first["Rolle"] == "Geschäftsführung / Inhaber/in" and first["Bedeutung der Stufe"]
+    assert first["Im Workshop vereinbarte Stufe"] == "3"
     workbook = load_workbook(io.BytesIO(client.get(f"/w/assessment/{seeded.assessment_id}/export.xlsx").data))
     sheet = workbook.active
     assert sheet.max_row == 1 + 15 and sheet["J2"].value == "ch.booking"
