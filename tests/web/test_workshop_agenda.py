@@ -9,7 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
-from assess.db.models import Assessment, AuditEntry, Consensus
+from assess.db.models import Assessment, AuditEntry, Consensus, Organisation
+from assess.services import reports, workshop
 from tests.web.conftest import csrf_of
 from tests.web.workspace_data import Seeded, login, seed_workspace
 
@@ -204,3 +205,33 @@ def test_another_workspaces_agenda_is_a_404_and_stays_untouched(app: Flask, clie
         row = session.get(Assessment, alpha.assessment_id)
         assert row is not None and row.workshop_deferred is None
     assert "workshop_agree" not in _audit(app, alpha.workspace_id) + _audit(app, beta.workspace_id)
+
+
+def _item(position: int, question_id: str, status: str) -> workshop.AgendaItem:
+    return workshop.AgendaItem(position, question_id, position, question_id, "d", 2.0, False, False, {}, status, None)
+
+
+def test_the_walk_goes_on_from_where_the_handled_item_is_now() -> None:
+    # an agreement changed what the roadmap rests on, and the item just agreed moved from place 1 to place 3
+    items = [_item(1, "b", "open"), _item(2, "c", "agreed"), _item(3, "a", "agreed"), _item(4, "d", "open")]
+    assert workshop.next_item(items, "a", 1) == items[3]
+    assert workshop.next_item(items[:3], "a", 1) == items[0]  # nothing after it open: round to the skipped one
+    assert workshop.next_item(items, "gone", 3) == items[3]  # no longer on the agenda: on from its old place
+    deferred = [_item(1, "a", "deferred"), _item(2, "b", "agreed"), _item(3, "c", "deferred")]
+    assert workshop.next_item(deferred, "a", 1) is None  # first round: done, the agenda page lists the deferred
+    assert workshop.next_item(deferred, "a", 1, deferred_round=True) == deferred[2]
+    assert workshop.next_item(deferred, "c", 3, deferred_round=True) is None
+
+
+def test_the_report_says_which_levels_were_agreed(app: Flask) -> None:
+    seeded = seed_workspace(app, "Alpha", answers=ANSWERS)
+    catalog = app.extensions["assess.catalog"]
+    with Session(app.extensions["assess.engine"]) as session:
+        row = session.get(Assessment, seeded.assessment_id)
+        organisation = session.get(Organisation, seeded.organisation_id)
+        assert row is not None and organisation is not None
+        workshop.agree(session, catalog, row, "proc.map", 2, "", seeded.user_id)
+        context = reports.assessment_report(session, catalog, row, organisation, "de")
+    details = {q["id"]: q for d in context["dimensions"] for q in d["question_details"]}
+    assert {q for q, d in details.items() if d["consensus"]} == {"ch.booking", "proc.map"}
+    assert details["proc.map"]["level"] == 2 and "2 Fragen im Workshop vereinbart" in context["basis"]
