@@ -17,7 +17,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from assess.config import load_config
     from assess.db.schema import check_schema, upgrade
     from assess.db.session import make_engine
-    from assess.web import api, auth, errors, health, i18n, inputs, limits, reports, results, security, survey
+    from assess.web import api, auth, compression, errors, health, i18n, inputs, limits, reports, results, security, survey
     from assess.web.database import init_database
     from assess.web.workspace import admin_views
     from assess.web.workspace import bp as workspace_bp
@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     check_schema(engine)  # refuses an outdated schema: run `assess db upgrade`
     init_database(app, engine)
     CSRFProtect(app)
+    compression.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     app.register_blueprint(health.bp)

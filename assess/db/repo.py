@@ -86,6 +86,19 @@ def respondent_with_assessment(session: Session, token: str) -> tuple[Respondent
     return None if row is None else (row[0], row[1])
 
 
+def withdrawn_hash(stored_hash: str) -> str:
+    """What a withdrawn link's hash becomes: no link opens it any more, yet the link is recognised as withdrawn."""
+    return token_hash("withdrawn:" + stored_hash)
+
+
+def withdrawn_respondent(session: Session, token: str) -> tuple[Respondent, Assessment] | None:
+    """The respondent whose link `token` was, before it was withdrawn (None: no link ever, or a new one since)."""
+    if not token or len(token) > 100:
+        return None
+    row = session.exec(_RESPONDENT_BY_TOKEN, params={"token_hash": withdrawn_hash(token_hash(token))}).first()
+    return None if row is None else (row[0], row[1])
+
+
 def respondent_by_token(session: Session, token: str) -> Respondent | None:
     found = respondent_with_assessment(session, token)
     return None if found is None else found[0]

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from assess.catalog import Catalog
 from assess.db import repo
-from assess.db.models import Assessment, Organisation, Respondent, utcnow
+from assess.db.models import Assessment, Organisation, Respondent, Workspace, utcnow
 from assess.db.repo import StoredAnswer
 from assess.domain.answers import Response
 from assess.domain.evaluation import Evaluation, evaluate
@@ -70,6 +70,16 @@ def token_hash(token: str) -> str:
 def respondent_by_token(session: Session, token: str) -> Respondent | None:
     """The respondent a resume link belongs to (None: no such link)."""
     return repo.respondent_by_token(session, token)
+
+
+def withdrawn_by(session: Session, token: str) -> str | None:
+    """The name of the workspace that withdrew the link `token` (None: not a withdrawn link)."""
+    found = repo.withdrawn_respondent(session, token)
+    if found is None:
+        return None
+    organisation = session.get(Organisation, found[1].organisation_id)
+    workspace = session.get(Workspace, organisation.workspace_id) if organisation and organisation.workspace_id else None
+    return workspace.name if workspace is not None else ""
 
 
 def respondent_with_assessment(session: Session, token: str) -> tuple[Respondent, Assessment] | None:

@@ -198,9 +198,10 @@ def respondent(session: Session, workspace_id: int, respondent_id: int) -> tuple
 
 
 def revoke(session: Session, row: Respondent) -> None:
-    """The link stops working; answers stay."""
+    """The link stops working; answers stay. Whoever opens it is told it was withdrawn (repo.withdrawn_hash)."""
+    if row.revoked_at is None:
+        row.token_hash = repo.withdrawn_hash(row.token_hash)
     row.revoked_at = utcnow()
-    row.token_hash = repo.token_hash(secrets.token_urlsafe(32))  # nobody knows this one
     session.add(row)
     session.flush()
     repo.data_changed(session, [row.assessment_id])

@@ -143,6 +143,8 @@ def refresh_groups(session: Session, keys: Iterable[GroupKey], *, publish: bool 
     for key in sorted(set(keys), key=lambda k: (k.questionnaire_id, k.industry, k.workspace_id)):
         for grouping in GROUPS:
             value = getattr(key, grouping)
+            if not value:
+                continue  # not given (the form's "please choose"): in no group, rather than in a wrong one
             _lock_group(session, key.questionnaire_id, grouping, value)
             group = (col(PeerAggregate.questionnaire_id) == key.questionnaire_id, col(PeerAggregate.grouping) == grouping,
                      col(PeerAggregate.value) == value)
@@ -236,6 +238,8 @@ def peer_groups(session: Session, assessment: Assessment, organisation: Organisa
         return []  # a workspace's own questionnaire has no comparable peers
     groups = []
     for grouping in GROUPS:
+        if not getattr(organisation, grouping):
+            continue  # an organisation whose industry is not given has no peers
         query = (columns(col(PeerPublished.workspace_id), col(PeerPublished.dimension_id),
                          col(PeerPublished.organisations), col(PeerPublished.total))
                  .where(col(PeerPublished.questionnaire_id) == assessment.questionnaire_id,

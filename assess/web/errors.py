@@ -9,8 +9,10 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from assess.cache import CacheUnavailable
 from assess.reporting.svg import ChromiumMissingError
+from assess.services.assessments import withdrawn_by
 from assess.services.records import UNAVAILABLE_ERRORS
 from assess.web import redact
+from assess.web.database import db
 
 # The database (or the cache a deletion must reach) cannot be reached: a 503, retried, never a 500.
 UNAVAILABLE: tuple[type[Exception], ...] = (*UNAVAILABLE_ERRORS, CacheUnavailable)
@@ -45,6 +47,24 @@ def render_error(code: int) -> tuple[str, int]:
     return render_template("error.html", code=code, title=title, text=text), code
 
 
+def _withdrawn_link() -> tuple[str, int] | None:
+    """A personal link its consultant withdrew: say so (410) and whom to ask, instead of "not found"."""
+    token = (request.view_args or {}).get("token")
+    if not isinstance(token, str):
+        return None
+    try:
+        workspace = withdrawn_by(db(), token)
+    except UNAVAILABLE:
+        return None  # the plain "not found" then; the database's absence shows on the next page
+    if workspace is None:
+        return None
+    text = (_("This personal link was withdrawn by %(workspace)s. The answers given through it are kept. Please ask "
+              "the person who invited you for a new link.", workspace=workspace) if workspace else
+            _("This personal link was withdrawn. The answers given through it are kept. Please ask the person who "
+              "invited you for a new link."))
+    return render_template("error.html", code=410, title=_("This link was withdrawn"), text=text), 410
+
+
 def init_app(app: Flask) -> None:
     redact.install(app)  # tokens masked, exception messages withheld (they may quote form data)
     if app.config.get("ASSESS_ENV") == "production":
@@ -63,6 +83,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:
+        if error.code == 404 and (withdrawn := _withdrawn_link()) is not None:
+            return withdrawn
         return render_error(error.code or 500)
 
     for kind in UNAVAILABLE:

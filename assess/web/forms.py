@@ -24,6 +24,7 @@ from assess.web.inputs import REQUIRED, TOO_LONG, StorableText
 INDUSTRY_LABELS = {code: _l(message) for code, message in labels.INDUSTRIES.items()}
 SIZE_LABELS = {code: _l(message) for code, message in labels.SIZES.items()}
 ROLE_LABELS = {code: _l(message) for code, message in labels.ROLES.items()}
+PLEASE_CHOOSE = SelectChoice("", _l("Please choose"))  # an optional choice left unset is stored as ""
 
 
 class LanguageField(SelectField):
@@ -40,7 +41,8 @@ def _language_choices() -> list[SelectChoice]:
 class StartForm(FlaskForm):
     organisation = StringField(_l("Organisation"), validators=[
         DataRequired(message=REQUIRED), Length(max=200, message=TOO_LONG), StorableText()])
-    industry = SelectField(_l("Industry"), choices=[SelectChoice(k, INDUSTRY_LABELS[k]) for k in INDUSTRIES])
-    size = SelectField(_l("Size"), choices=[SelectChoice(k, SIZE_LABELS[k]) for k in SIZES])
+    # "Please choose" first: a preselected industry went silently into the wrong peer group (unset has none)
+    industry = SelectField(_l("Industry"), choices=[PLEASE_CHOOSE, *(SelectChoice(k, INDUSTRY_LABELS[k]) for k in INDUSTRIES)])
+    size = SelectField(_l("Size"), choices=[PLEASE_CHOOSE, *(SelectChoice(k, SIZE_LABELS[k]) for k in SIZES)])
     role = SelectField(_l("Your role"), choices=[SelectChoice(k, ROLE_LABELS[k]) for k in ROLES])
     language = LanguageField(_l("Language"))

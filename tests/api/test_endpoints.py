@@ -92,7 +92,7 @@ def test_invite_revoke_reissue(api: Api, client: FlaskClient, seeded: Seeded) ->
 
     revoked = api.post(f"/respondents/{respondent['id']}/revoke")
     assert revoked.status_code == 200 and revoked.get_json()["status"] == "revoked"
-    assert client.get(link).status_code == 404
+    assert client.get(link).status_code == 410  # withdrawn, and the page says so
 
     reissued = api.post(f"/respondents/{respondent['id']}/reissue")
     assert reissued.status_code == 200

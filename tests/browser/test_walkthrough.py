@@ -54,7 +54,7 @@ def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walk]:
             workspace = accounts.create_workspace(session, "Beratung Rundgang")
             assert workspace.id is not None
             user = accounts.create_user(session, email=EMAIL, password=PASSWORD, workspace_id=workspace.id, is_admin=True)
-            org = clients.create_organisation(session, workspace.id, name="Stadtwerke Rundgang GmbH", industry="utilities",
+            org = clients.create_organisation(session, workspace.id, name="Stadtwerke Rundgang GmbH", industry="energy",
                                               size="250-999")
             assert org.id is not None
             assessment = clients.create_assessment(session, catalog, workspace.id, org.id, questionnaire_id=questionnaire.id,

@@ -49,7 +49,7 @@ def sign_in(page: Page, base: str) -> None:
 
 
 def invite(page: Page, role: str, name: str) -> str:
-    page.get_by_label("Rolle").select_option(role)
+    page.get_by_label("Rolle", exact=True).select_option(role)
     page.get_by_label("Name (optional)").fill(name)
     page.get_by_role("button", name="Persönlichen Link erstellen").click()
     link = page.locator(".flash.link input").input_value()
@@ -104,7 +104,7 @@ def test_assessment_with_three_respondents_end_to_end(browser: Browser, workspac
 
     page.goto(assessment_url)
     expect(page.get_by_text("abgeschlossen")).to_have_count(3)
-    page.get_by_role("link", name="Ergebnisse").click()
+    page.get_by_role("link", name="Ergebnisse", exact=True).click()
     expect(page.get_by_role("heading", name=re.compile("Ergebnisse über 3 Teilnehmende"))).to_be_visible()
     expect(page.locator("#chart-spread")).to_have_attribute("data-drawn", "1", timeout=15_000)
     agenda = page.locator("ol.agenda li")

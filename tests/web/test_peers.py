@@ -227,3 +227,19 @@ def test_deleting_a_client_takes_it_out_of_the_figures_at_the_next_publication(a
     assert _groups(app, viewer) == {}  # four other workspaces left
     with _session(app) as session:
         assert all(row.workspace_id != workspaces[1] for row in session.exec(select(PeerPublished)))
+
+
+def test_an_industry_not_given_puts_a_client_in_no_peer_group(app: Flask, client: FlaskClient) -> None:
+    """The start form no longer preselects an industry; unset is stored as "" and never forms a group of its own."""
+    notice = client.get("/start")
+    client.post("/start/privacy", data={"csrf_token": csrf_of(notice.data), "accept": "yes"})
+    form = client.get("/start").get_data(as_text=True)
+    industry = form[form.index('name="industry"'):form.index("</select>", form.index('name="industry"'))]
+    assert industry.split("<option")[1].startswith(' value="">Bitte wählen</option>')  # first, and nothing preselected
+    assert "selected" not in industry
+    for index in range(6):
+        _client(app, _workspace(app, f"Ohne{index}"), 3, industry="", size="")
+    viewer = _client(app, _workspace(app, "OhneViewer"), 3, industry="")[1]
+    with _session(app) as session:
+        assert session.exec(select(PeerAggregate).where(PeerAggregate.value == "")).all() == []
+    assert _groups(app, viewer) == {}

@@ -45,7 +45,11 @@
     var lines = 1, categories = {};
     fig.data.forEach(function (trace) {
       if (!Array.isArray(trace.y) || typeof trace.y[0] !== "string") return;
-      trace.y.forEach(function (t) { categories[t] = true; lines = Math.max(lines, t.split("<br>").length); });
+      trace.y.forEach(function (t) {
+        if (typeof t !== "string") return;  // the gaps between line segments
+        categories[t] = true;
+        lines = Math.max(lines, t.split("<br>").length);
+      });
     });
     var rows = Object.keys(categories).length;
     if (rows && lines > 1) {  // room for every wrapped label: wrapped labels must not run into each other
