@@ -83,9 +83,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:
-        if error.code == 404 and (withdrawn := _withdrawn_link()) is not None:
-            return withdrawn
         return render_error(error.code or 500)
+
+    app.register_error_handler(404, lambda _error: _withdrawn_link() or render_error(404))
 
     for kind in UNAVAILABLE:
         @app.errorhandler(kind)
