@@ -20,16 +20,10 @@ from assess.web.results import chart_figures
 from assess.web.workspace import assessment_or_404, bp
 
 
-def assessment_context(assessment_id: int, lang: str) -> dict[str, object]:
-    """The report context of a whole assessment of the consultant's workspace (404 for any other)."""
-    row, org = assessment_or_404(assessment_id)
-    return reports.assessment_report(db(), catalog(), row, org, lang)
-
-
 @bp.get("/assessment/<int:assessment_id>/results")
 def results(assessment_id: int) -> str:
-    row, _org = assessment_or_404(assessment_id)
-    context = assessment_context(assessment_id, current_language())
+    row, org = assessment_or_404(assessment_id)
+    context = reports.assessment_report(db(), catalog(), row, org, current_language())
     record(db(), consultant(), "read", "assessment_results", assessment_id)
     lang = str(context["lang"])
     return render_template("workspace/results.html", report=context, charts=chart_figures(context),
