@@ -72,6 +72,12 @@ def respondent_by_token(session: Session, token: str) -> Respondent | None:
     return repo.respondent_by_token(session, token)
 
 
+def is_self_assessment(session: Session, respondent: Respondent) -> bool:
+    """Started on the start page by its one respondent (no consultant's workspace owns it)."""
+    organisation = organisation_of(session, assessment_of(session, respondent))
+    return organisation.workspace_id is None
+
+
 def withdrawn_by(session: Session, token: str) -> str | None:
     """The name of the workspace that withdrew the link `token` (None: not a withdrawn link)."""
     found = repo.withdrawn_respondent(session, token)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
+from babel.dates import format_date
 from flask import Blueprint, Flask, current_app, redirect, request, session
-from flask_babel import Babel, format_date, get_locale
+from flask_babel import Babel, get_locale
 from werkzeug.wrappers import Response
 
 from assess.domain.levels import LEVELS
@@ -28,7 +29,8 @@ def format_day(value: dt.date | dt.datetime | str | None) -> str:
         value = dt.date.fromisoformat(value[:10])
     if isinstance(value, dt.datetime):
         value = value.date()
-    return str(format_date(value, "long"))
+    lang = current_language()
+    return str(format_date(value, format="long", locale="en_GB" if lang == "en" else lang))  # as in the report
 
 
 def _select_locale() -> str:

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from assess.reporting.charts import CHARTS, charts_for
 from assess.reporting.svg import PLOTLY_BUNDLE
+from assess.services import assessments as svc
 from assess.services import reports
 from assess.web.database import catalog, db
 from assess.web.i18n import current_language
@@ -35,7 +36,9 @@ def chart_figures(context: dict[str, Any]) -> dict[str, object]:
 @bp.get("/r/<token>/result")
 def respondent(token: str) -> str:
     context = respondent_context(token, current_language())
-    return render_template("results/result.html", report=context, charts=chart_figures(context), token=token)
+    respondent = svc.respondent_by_token(db(), token)
+    own = respondent is not None and svc.is_self_assessment(db(), respondent)
+    return render_template("results/result.html", report=context, charts=chart_figures(context), token=token, own=own)
 
 
 @lru_cache(maxsize=1)

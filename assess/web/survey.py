@@ -10,13 +10,14 @@ import datetime as dt
 import json
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from assess.domain.text import without_unstorable
 from assess.services import assessments as svc
-from assess.services import privacy
+from assess.services import privacy, reminders
 from assess.services.records import Respondent, utcnow
 from assess.web.database import catalog, db, default_questionnaire
 from assess.web.errors import RETRY_AFTER, UNAVAILABLE, render_error
@@ -138,6 +139,37 @@ def my_answers(token: str) -> Response:
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="my-answers.json"'})
+
+
+@bp.get("/r/<token>/my-answers.csv")
+def my_answers_csv(token: str) -> Response:
+    """The respondent's answers as a spreadsheet (the consultants' CSV columns, in the page's language)."""
+    body = privacy.respondent_csv(db(), catalog(), _respondent_or_404(token), current_language())
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="my-answers.csv"'})
+
+
+@bp.get("/r/<token>/reminder.ics")
+def reminder(token: str) -> Response:
+    """A calendar entry for tomorrow morning with the private link: to continue without an e-mail."""
+    _respondent_or_404(token)
+    body = reminders.reminder(title=_("Continue the digital readiness check"),
+                              description=_("Your private link continues where you stopped:"),
+                              url=url_for("survey.resume", token=token, _external=True), now=utcnow())
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": 'attachment; filename="continue-assessment.ics"'})
+
+
+@bp.route("/r/<token>/delete", methods=["GET", "POST"])
+def delete_own(token: str) -> tuple[str, int]:
+    """A self-assessment deleted by its respondent, after confirming; an invited respondent is told whom to ask."""
+    respondent = _respondent_or_404(token)
+    own = svc.is_self_assessment(db(), respondent)
+    if request.method == "POST" and own:
+        if request.form.get("confirm") != "yes":
+            return render_template("survey/delete.html", token=token, own=True, missing=True), 422
+        privacy.delete_self_assessment(db(), catalog(), respondent)
+        return render_template("survey/deleted.html"), 200
+    return render_template("survey/delete.html", token=token, own=own, missing=False), 200 if own else 403
 
 
 @bp.get("/r/<token>")

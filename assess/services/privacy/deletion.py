@@ -122,6 +122,24 @@ def delete_organisation(session: Session, catalog: Catalog, actor: Actor, organi
     return counts
 
 
+class NotASelfAssessment(Exception):
+    """An invited respondent's answers belong to their consultant's assessment: the consultant deletes them."""
+
+
+def delete_self_assessment(session: Session, catalog: Catalog, respondent: Respondent) -> Counter[str]:
+    """Delete an anonymous self-assessment at its respondent's request: organisation, assessment, answers, reports.
+
+    Nobody else can: it belongs to no workspace (no audit entry either: there is no one to record)."""
+    assessment = session.get(Assessment, respondent.assessment_id)
+    organisation = session.get(Organisation, assessment.organisation_id) if assessment is not None else None
+    if assessment is None or organisation is None or organisation.workspace_id is not None or organisation.id is None:
+        raise NotASelfAssessment
+    assessment_id = assessment.id
+    counts = delete_organisations(session, [organisation.id])
+    _forget_derived(session, catalog, [assessment_id] if assessment_id is not None else [])
+    return counts
+
+
 def _forget_derived(session: Session, catalog: Catalog, assessment_ids: list[int]) -> None:
     """Results this process derived from the deleted data leave its memory now and once more after the commit."""
     derived.forget(catalog, assessment_ids)

@@ -8,8 +8,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from assess.catalog import Catalog
+from assess.db import repo
 from assess.db.models import AnswerRow, Assessment, Organisation, Respondent, utcnow
-from assess.services import questionnaires
+from assess.services import exports, questionnaires
+from assess.services.responses import to_response
 
 EXPORT_FORMAT = "assess-respondent-export"
 
@@ -57,3 +59,16 @@ def respondent_export(session: Session, catalog: Catalog, respondent: Respondent
 def _answer(row: AnswerRow, dimension: str | None, text: str | None) -> dict[str, Any]:
     return {"question_id": row.question_id, "dimension": dimension, "question": text, "value": row.value,
             "comment": row.comment, "reason": row.reason, "updated_at": _iso(row.updated_at)}
+
+
+def respondent_csv(session: Session, catalog: Catalog, respondent: Respondent, lang: str) -> bytes:
+    """The respondent's answers as the consultants' CSV has them (one row per question, the level in words)."""
+    assessment = session.get(Assessment, respondent.assessment_id)
+    assert assessment is not None and respondent.id is not None
+    organisation = session.get(Organisation, assessment.organisation_id)
+    assert organisation is not None
+    questionnaire = questionnaires.for_assessment(session, catalog, assessment)
+    response = to_response(respondent, repo.answers_of(session, [respondent.id])[respondent.id])
+    rows = exports.answer_rows(questionnaire, organisation, assessment, [respondent], [response],
+                               questionnaire.language(lang))
+    return exports.to_csv(rows, exports.headers(lang))
