@@ -117,7 +117,19 @@
   // input that is not yet saved asks first.
   var survey = document.querySelector("form[data-autosave]");
   if (survey && window.fetch && window.FormData) {
-    var edits = 0, savedEdits = 0, submitting = false, timer = null, latest = null;
+    // One save at a time, in order: two saves in flight could be stored in the wrong order (the server runs
+    // requests in parallel), leaving an older answer stored while the page shows the newer one.
+    var edits = 0, savedEdits = 0, submitting = false, timer = null, inflight = false, again = false;
+    var waiting = null;  // a button pressed while a save was in flight: pressed again once it is stored
+    var settled = function () {
+      inflight = false;
+      if (!waiting) return false;
+      var button = waiting;
+      waiting = null;
+      again = false;
+      survey.requestSubmit(button === true ? undefined : button);
+      return true;
+    };
     var state = document.getElementById("save-state"), count = document.getElementById("answered-count");
     var progress = document.querySelector(".progress progress");
     var show = function (key) { if (state) state.textContent = survey.getAttribute("data-" + key) || ""; };
@@ -125,26 +137,28 @@
       clearTimeout(timer);
       timer = null;
       if (savedEdits === edits) return;
+      if (inflight) { again = true; return; }
+      inflight = true;
       var upTo = edits, body = new FormData(survey);
       body.set("nav", "autosave");
       show("saving");
-      var sent = latest = fetch(survey.getAttribute("action") || window.location.href, {
+      fetch(survey.getAttribute("action") || window.location.href, {
         method: "POST", body: body, credentials: "same-origin", keepalive: !!keepalive,
         headers: { Accept: "application/json" }
       }).then(function (r) {
         return r.json().then(function (reply) { return r.ok && reply.saved ? reply : null; }, function () { return null; });
       }).then(function (reply) {
-        if (sent !== latest) return;  // a newer save is under way; it reports
-        if (!reply) { show("unsaved"); return; }
+        if (settled()) return;
+        if (!reply) { again = false; show("unsaved"); return; }
         Object.keys(reply.states).forEach(function (name) {
           var field = survey.querySelector('input[type=hidden][name="' + name + '"]');
           if (field) field.value = reply.states[name];
         });
         savedEdits = Math.max(savedEdits, upTo);
-        show(savedEdits === edits ? "saved" : "saving");
         if (count && count.getAttribute("data-template")) count.textContent = count.getAttribute("data-template").replace("{n}", reply.answered);
         if (progress) progress.value = reply.answered;
-      }, function () { if (sent === latest) show("offline"); });
+        if (again || savedEdits !== edits) { again = false; save(); } else { show("saved"); }
+      }, function () { if (!settled()) { again = false; show("offline"); } });
     };
     survey.addEventListener("change", function (event) {
       edits++;
@@ -156,7 +170,14 @@
       clearTimeout(timer);
       timer = setTimeout(save, 1500);
     });
-    survey.addEventListener("submit", function () { submitting = true; });
+    survey.addEventListener("submit", function (event) {
+      if (inflight && survey.requestSubmit) {  // the page's post must not race the save still on its way
+        event.preventDefault();
+        waiting = event.submitter || true;
+        return;
+      }
+      submitting = true;
+    });
     document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") save(true); });
     window.addEventListener("beforeunload", function (event) {
       if (submitting || savedEdits === edits) return;
