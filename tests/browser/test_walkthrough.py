@@ -90,8 +90,8 @@ def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walk]:
             "survey-page": f"/r/{o}/page/2", "review": f"/r/{o}/review", "paused": f"/r/{o}/paused",
             "result": f"/r/{t}/result", "answers": f"/r/{t}/answers",
             "dashboard": "/w/", "organisation": f"/w/org/{organisation_id}", "assessment": f"/w/assessment/{a}",
-            "results": f"/w/assessment/{a}/results", "workshop": f"/w/assessment/{a}/workshop/1", "agenda": f"/w/assessment/{a}/agenda",
-            "agenda-item": f"/w/assessment/{a}/agenda/1", "team": "/w/team",
+            "results": f"/w/assessment/{a}/results", "workshop": f"/w/assessment/{a}/workshop/1",
+            "agenda": f"/w/assessment/{a}/agenda", "agenda-item": f"/w/assessment/{a}/agenda/1", "team": "/w/team",
             "audit": "/w/audit", "questionnaires": "/w/questionnaires", "tokens": "/w/tokens", "password": "/w/password",
         }
         yield Walk(f"http://127.0.0.1:{server.server_port}", app, a, organisation_id, t, o, pages)
