@@ -60,3 +60,14 @@ def test_every_page_names_its_icon_and_the_icon_is_there(client: FlaskClient) ->
     assert icon
     with client.get(icon.group(1)) as response:
         assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+
+
+def test_the_assessment_page_names_the_dimensions_in_the_pages_language(app: Flask, client: FlaskClient) -> None:
+    """An English interface in a German browser: the target fields said “Kanäle”, the browser's language."""
+    seeded = seed_workspace(app, "Alpha")
+    login(client, seeded.email)
+    client.get("/lang/en")
+    page = client.get(f"/w/assessment/{seeded.assessment_id}", headers={"Accept-Language": "de-DE,de;q=0.9"})
+    text = page.get_data(as_text=True)
+    assert '<label for="target-channels">Channels</label>' in text
+    assert ">Kanäle<" not in text

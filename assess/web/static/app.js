@@ -88,12 +88,14 @@
 
   // Tables on a phone: each row a block, each cell labelled with its column's header (app.css stacks
   // table.data.stacked below 600 px; without JavaScript the table scrolls inside its panel instead).
+  var tables = [];
   document.querySelectorAll("table.data").forEach(function (table) {
     var heads = table.tHead ? table.tHead.rows[table.tHead.rows.length - 1].cells : null;
     if (!heads || table.querySelector("[rowspan]")) return;
     var names = [];
     for (var h = 0; h < heads.length; h++) {
-      for (var span = 0; span < (heads[h].colSpan || 1); span++) names.push(heads[h].textContent.trim());
+      var spoken = heads[h].querySelector(".sr-only");  // a short visible header: its words for the label
+      for (var span = 0; span < (heads[h].colSpan || 1); span++) names.push((spoken || heads[h]).textContent.trim());
     }
     table.setAttribute("role", "table");
     Array.prototype.forEach.call(table.querySelectorAll("tr"), function (row) { row.setAttribute("role", "row"); });
@@ -109,8 +111,18 @@
         });
       });
     });
-    table.classList.add("stacked");
+    tables.push(table);
   });
+  // Stacked only where the table does not fit (a matrix of small numbers stays a table): measured unstacked.
+  function fitTables() {
+    tables.forEach(function (table) {
+      table.classList.remove("stacked");
+      if (window.innerWidth < 600 && table.scrollWidth > table.clientWidth + 1) table.classList.add("stacked");
+    });
+  }
+  fitTables();
+  var refit = null;
+  window.addEventListener("resize", function () { clearTimeout(refit); refit = setTimeout(fitTables, 150); });
 
   // A survey page: each answer is saved as it is chosen (a comment or reason shortly after typing stops),
   // through the page's own form post; the buttons still save the page as without JavaScript. Leaving with

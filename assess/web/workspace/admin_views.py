@@ -15,6 +15,7 @@ from assess.services import accounts, audit, branding, privacy, questionnaires
 from assess.services.records import User, Workspace
 from assess.web.auth import PasswordChangeForm, consultant, renew_session
 from assess.web.database import catalog, db
+from assess.web.i18n import current_language
 from assess.web.inputs import LARGER_BODIES, UNSTORABLE_MESSAGE
 from assess.web.limits import limiter
 from assess.web.workspace import audit_labels, questionnaire_problems
@@ -60,8 +61,8 @@ def questionnaires_page() -> str | Response | tuple[str, int]:
             else:
                 flash(_("Questionnaire %(id)s version %(version)s is ready to use.", id=loaded.id, version=loaded.version))
                 return redirect(url_for("wsadmin.questionnaires"))
-    versions = questionnaires.available_versions(db(), catalog(), consultant().workspace_id)
-    return render_template("workspace/questionnaires.html", versions=versions, problems=problems), (
+    offered = questionnaires.offered(db(), catalog(), consultant().workspace_id, current_language())
+    return render_template("workspace/questionnaires.html", offered=offered, problems=problems), (
         422 if problems else 200)
 
 

@@ -108,7 +108,7 @@ def _assessment_page(assessment_id: int, invite: InviteForm | None = None, statu
     row, org = assessment_or_404(assessment_id)
     questionnaire = questionnaires.for_assessment(db(), catalog(), row)
     targets = {d.id: (row.targets or {}).get(d.id, d.target) for d in questionnaire.dimensions}
-    lang = questionnaire.language(request.accept_languages.best_match(questionnaire.languages))
+    lang = questionnaire.language(current_language())  # the page's language, not the browser's
     return render_template(
         "workspace/assessment.html", assessment=row, org=org, questionnaire=questionnaire, targets=targets,
         plan=PlanSettings.of(row.capacity, row.focus), capacity_range=CAPACITY_RANGE, focus_range=FOCUS_RANGE,
