@@ -95,6 +95,8 @@ def build_questionnaire(spec: QuestionnaireSpec, source: str, *, digest: str = "
                     weight=q.weight,
                     allow_na=q.allow_na,
                     levels=MappingProxyType({lang: tuple(t.strip() for t in q.levels[lang]) for lang in languages}),  # type: ignore[misc]
+                    roles=frozenset(q.roles) if q.roles else None,
+                    short=q.short,
                 )
                 for q in d.questions
             ),

@@ -25,6 +25,9 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+Role = Literal["executive", "management", "service_staff", "it", "other"]  # assess.domain.answers.ROLES
+
+
 class QuestionSpec(Spec):
     id: Id
     text: Text
@@ -32,6 +35,8 @@ class QuestionSpec(Spec):
     weight: Weight = 1.0
     allow_na: StrictBool = False
     levels: dict[str, list[str]]
+    roles: list[Role] | None = Field(default=None, min_length=1)  # who is asked (none given: everyone)
+    short: StrictBool = False  # part of the short check, a first look of about 15 questions
 
 
 class GroupSpec(Spec):
@@ -192,6 +197,27 @@ class ScoringSpec(Spec):
     max_na_share: Share = 0.5
 
 
+class LinkSpec(Spec):
+    """One entry of a version mapping: how old questions continue in this version (consistency in versions.py)."""
+
+    kind: Literal["same", "split", "merged", "changed", "new", "dropped"]
+    old: Id | list[Id] | None = None
+    new: Id | list[Id] | None = None
+
+
+class DimensionLinkSpec(Spec):
+    old: Id
+    new: Id
+
+
+class ComparisonSpec(Spec):
+    """The mapping from an older version of this questionnaire (questionnaires/README.md, "Comparing versions")."""
+
+    version: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    questions: list[LinkSpec] = []
+    dimensions: list[DimensionLinkSpec] = []
+
+
 class QuestionnaireSpec(Spec):
     format: Literal[1]
     id: Id
@@ -205,3 +231,4 @@ class QuestionnaireSpec(Spec):
     dimensions: list[DimensionSpec] = Field(min_length=1)
     measures: list[MeasureSpec] = []
     rules: list[RuleSpec] = []
+    compares_with: list[ComparisonSpec] = []

@@ -47,6 +47,7 @@ class Response:
     role: str | None = None
     name: str | None = None
     respondent_id: str | None = None
+    asked: frozenset[str] | None = None  # the questions put to this respondent (their role's, the short check's); None: all
 
 
 @dataclass(slots=True)

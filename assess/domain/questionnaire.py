@@ -47,6 +47,14 @@ class Question:
     weight: float
     allow_na: bool
     levels: Mapping[str, tuple[str, str, str, str, str]]
+    roles: frozenset[str] | None = None  # the roles asked this question; None: every role
+    short: bool = False  # part of the short check
+
+    def asked_of(self, role: str | None, *, short: bool = False) -> bool:
+        """Whether a respondent in `role` answering the short check (or the full questionnaire) is asked this."""
+        if short and not self.short:
+            return False
+        return self.roles is None or (role or "other") in self.roles
 
     def level_text(self, level: int, lang: str) -> str:
         """Return the anchored description of `level` (1..5) in `lang`."""
@@ -241,3 +249,11 @@ class Questionnaire:
     @property
     def question_count(self) -> int:
         return len(self._questions)
+
+    def asked(self, role: str | None, *, short: bool = False) -> frozenset[str]:
+        """The ids of the questions a respondent in `role` answers, in the short check or the full questionnaire."""
+        return frozenset(q.id for q in self.questions() if q.asked_of(role, short=short))
+
+    @property
+    def has_short_check(self) -> bool:
+        return any(q.short for q in self.questions())

@@ -178,6 +178,7 @@ class _Counts:
     levels: list[int] = field(default_factory=list)
     dont_know: int = 0
     na: int = 0
+    asked: int | None = None  # respondents asked this question (None: every respondent counted)
 
 
 @dataclass(slots=True)
@@ -191,6 +192,14 @@ class Tally:
     respondent_scores: dict[str, list[float]]  # dimension id -> one score per respondent who answered it
 
 
+def _count_asked(asked: frozenset[str], index: Mapping[str, int], respondents: list[int], counts: list[int]) -> None:
+    """One respondent asked only the questions `asked`: counted apart (respondents[1]) and per question."""
+    respondents[1] += 1
+    for question_id in asked:
+        if (i := index.get(question_id)) is not None:
+            counts[i] += 1
+
+
 def tally(questionnaire: Questionnaire, responses: Sequence[Response]) -> Tally:
     """Count every answer once (order-independent: sums are exact, see stats.summarize).
 
@@ -202,14 +211,21 @@ def tally(questionnaire: Questionnaire, responses: Sequence[Response]) -> Tally:
     dimension_of = [q.dimension_id for q in questions]
     weighted = [tuple(level_to_score(level) * q.weight for level in range(MAX_LEVEL + 1)) for q in questions]
     weights = [q.weight for q in questions]
-    roles: dict[str, tuple[list[int], list[list[int]], list[int], list[int]]] = {}  # n, levels, don't know, n/a
+    # per role: respondents, levels, don't know, n/a, and how many respondents asked only some questions were
+    # asked each one (a role's or the short check's questions: see Response.asked)
+    roles: dict[str, tuple[list[int], list[list[int]], list[int], list[int], list[int]]] = {}
     spread: dict[str, list[float]] = {d.id: [] for d in questionnaire.dimensions}
+    partly = False
     for response in responses:
         role = response.role or "other"
         found = roles.get(role)
         if found is None:
-            found = roles[role] = ([0], [[] for _ in questions], [0] * len(questions), [0] * len(questions))
+            found = roles[role] = ([0, 0], [[] for _ in questions], [0] * len(questions), [0] * len(questions),
+                                   [0] * len(questions))
         found[0][0] += 1
+        if response.asked is not None:
+            partly = True
+            _count_asked(response.asked, index, found[0], found[4])
         levels, dont_know, na = found[1], found[2], found[3]
         terms: dict[str, tuple[list[float], list[float]]] = {}
         for question_id, answer in response.answers.items():
@@ -228,11 +244,14 @@ def tally(questionnaire: Questionnaire, responses: Sequence[Response]) -> Tally:
                 na[i] += 1
         for dimension, (scores, weight_list) in terms.items():
             spread[dimension].append(math.fsum(scores) / math.fsum(weight_list))
-    by_role = {role: (n[0], {q.id: _Counts(levels[i], dk[i], na[i]) for i, q in enumerate(questions)})
-               for role, (n, levels, dk, na) in roles.items()}
+    by_role = {role: (n[0], {q.id: _Counts(levels[i], dk[i], na[i], n[0] - n[1] + asked[i] if partly else None)
+                             for i, q in enumerate(questions)})
+               for role, (n, levels, dk, na, asked) in roles.items()}
     counts = {q.id: _Counts([level for _n, c in by_role.values() for level in c[q.id].levels],
                             sum(c[q.id].dont_know for _n, c in by_role.values()),
-                            sum(c[q.id].na for _n, c in by_role.values())) for q in questions}
+                            sum(c[q.id].na for _n, c in by_role.values()),
+                            sum(c[q.id].asked or 0 for _n, c in by_role.values()) if partly else None)
+              for q in questions}
     return Tally(len(responses), counts, by_role, spread)
 
 
@@ -248,12 +267,20 @@ def _question_results(questionnaire: Questionnaire, counts: Mapping[str, _Counts
         else:  # the role results need the level, not the spread
             stats, mean = None, (math.fsum(found.levels) / len(found.levels) if found.levels else None)
         level = float(agreed) if agreed is not None else mean
+        asked = respondents if found.asked is None else found.asked
         results[question.id] = QuestionResult(
-            question.id, question.dimension_id, question.weight, level, respondents, len(found.levels),
+            question.id, question.dimension_id, question.weight, level, asked, len(found.levels),
             found.dont_know, found.na, stats, consensus=agreed is not None,
             split=with_stats and is_split(found.levels),
         )
     return results
+
+
+def _asked(results: list[QuestionResult]) -> list[QuestionResult]:
+    """The questions somebody was asked (or the room agreed on): one nobody was asked neither counts for the
+    score nor against its coverage. All of them when nobody was asked anything (no answers yet)."""
+    asked = [r for r in results if r.respondents or r.consensus]
+    return asked or results
 
 
 def _dimension_result(
@@ -263,7 +290,7 @@ def _dimension_result(
     spread: Sequence[float] | None,
     target: int,
 ) -> DimensionResult:
-    results = [questions[q.id] for q in dimension.questions]
+    results = _asked([questions[q.id] for q in dimension.questions])
     total_weight = math.fsum(r.weight for r in results)
     applicable = math.fsum(r.weight * (1 - r.na_share) for r in results)
     covered = math.fsum(r.weight * r.answered_share * (1 - r.na_share) for r in results)
@@ -297,7 +324,7 @@ def _dimension_result(
 def _group_results(questionnaire: Questionnaire, questions: Mapping[str, QuestionResult]) -> dict[str, GroupResult]:
     results = {}
     for group in questionnaire.groups:
-        members = [questions[q] for q in group.question_ids]
+        members = _asked([questions[q] for q in group.question_ids])
         applicable = math.fsum(r.weight * (1 - r.na_share) for r in members)
         covered = math.fsum(r.weight * r.answered_share * (1 - r.na_share) for r in members)
         coverage = covered / applicable if applicable else 0.0
