@@ -15,7 +15,9 @@ from assess.catalog.checks import semantic_problems
 from assess.catalog.schema import QuestionnaireSpec
 from assess.catalog.shape import shape_problems
 from assess.catalog.source import Problem, read_yaml
+from assess.catalog.versions import Earlier, build_mappings, sibling_versions
 from assess.domain.questionnaire import Questionnaire, QuestionnaireRef
+from assess.domain.versions import VersionMapping
 from assess.resources import shipped
 
 DEFAULT_QUESTIONNAIRE = "digital-readiness"
@@ -37,12 +39,23 @@ def digest_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def parse_questionnaire(text: str, file: str, *, trusted: bool = False, workspace_id: int | None = None) -> Questionnaire:
+Mappings = tuple[VersionMapping, ...]
+
+
+def parse_questionnaire(text: str, file: str, *, trusted: bool = False, workspace_id: int | None = None,
+                        earlier: Earlier | None = None) -> Questionnaire:
     """Validate YAML `text` (named `file` in messages) and build the questionnaire.
 
     `trusted`: the text comes from the operator (the catalog directory), not an upload; see read_yaml.
     `workspace_id`: the workspace whose own questionnaire this is (None: shipped).
+    `earlier`: finds the older versions its `compares_with` maps from, to check their ids (None: not checked).
     """
+    return _parse(text, file, trusted=trusted, workspace_id=workspace_id, earlier=earlier)[0]
+
+
+def _parse(text: str, file: str, *, trusted: bool = False, workspace_id: int | None = None,
+           earlier: Earlier | None = None) -> tuple[Questionnaire, Mappings]:
+    """The questionnaire and the mappings it keeps from its older versions."""
     data, source, problems = read_yaml(text, file, trusted=trusted)
     if not problems and not isinstance(data, dict):
         problems = [Problem(file, 1, "", "expected a mapping with format, id, version, languages, ... at the top")]
@@ -53,21 +66,27 @@ def parse_questionnaire(text: str, file: str, *, trusted: bool = False, workspac
         spec = QuestionnaireSpec.model_validate(data)
     except ValidationError as error:
         problems = shape_problems(error, source)
-    problems += semantic_problems(data, source)
+    problems += semantic_problems(data, source, earlier)
     if problems or spec is None:
         unique = list(dict.fromkeys(problems))
         raise QuestionnaireError(sorted(unique, key=lambda p: p.line))
-    return build_questionnaire(spec, file, digest=digest_of(text), workspace_id=workspace_id)
+    return build_questionnaire(spec, file, digest=digest_of(text), workspace_id=workspace_id), build_mappings(spec)
 
 
 def load_questionnaire(path: str | os.PathLike[str], *, trusted: bool = False) -> Questionnaire:
-    """Read, validate and build the questionnaire file at `path` (`trusted`: see parse_questionnaire)."""
-    path = Path(path)
+    """Read, validate and build the questionnaire file at `path` (`trusted`: see parse_questionnaire).
+
+    The older versions it maps from are looked for next to it, in the same directory.
+    """
+    return _load_file(Path(path), trusted=trusted)[0]
+
+
+def _load_file(path: Path, *, trusted: bool) -> tuple[Questionnaire, Mappings]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise QuestionnaireError([Problem(str(path), 1, "", f"cannot read the file: {error}")]) from None
-    return parse_questionnaire(text, str(path), trusted=trusted)
+    return _parse(text, str(path), trusted=trusted, earlier=sibling_versions(path))
 
 
 def default_directory() -> Path:
@@ -94,6 +113,7 @@ class Catalog:
         self._lock = threading.Lock()
         self._parsed: dict[tuple[int, str], Questionnaire] = {}
         self._parsed_lock = threading.Lock()
+        self._mappings: dict[QuestionnaireRef, Mappings] = {}  # what each questionnaire keeps from older versions
         # Results derived from these questionnaires and stored answers (assess.services.aggregate), keyed by
         # every input including the assessment's data version: computed once per change, shared by page, PDF, API.
         self.results = LocalMemo()
@@ -104,9 +124,10 @@ class Catalog:
         with self._parsed_lock:
             found = self._parsed.get(key)
         if found is None:
-            found = parse_questionnaire(text, file, workspace_id=workspace_id)
+            found, mappings = _parse(text, file, workspace_id=workspace_id)
             with self._parsed_lock:
                 self._parsed[key] = found  # stored text never changes, and the key is its hash
+                self._mappings[found.ref] = mappings
         return found
 
     def known(self, ref: QuestionnaireRef) -> Questionnaire | None:
@@ -127,15 +148,23 @@ class Catalog:
             if self._by_key is None:
                 loaded: dict[tuple[str, str], Questionnaire] = {}
                 for path in sorted(self.directory.glob("*.yaml")):
-                    questionnaire = load_questionnaire(path, trusted=True)  # the operator's own files
+                    questionnaire, mappings = _load_file(path, trusted=True)  # the operator's own files
                     other = loaded.get(questionnaire.key)
                     if other is not None:  # one would silently hide the other, and pinned assessments with it
                         raise QuestionnaireError([Problem(str(path), 1, "version", (
                             f"'{questionnaire.id}' version {questionnaire.version} is also in {other.source}; "
                             "give one of them another version, or remove the copy"))])
                     loaded[questionnaire.key] = questionnaire
+                    self._mappings[questionnaire.ref] = mappings
                 self._by_key = loaded
             return self._by_key
+
+    def mapping(self, questionnaire: Questionnaire, version: str) -> VersionMapping | None:
+        """The mapping `questionnaire` keeps from its older `version` (None: it keeps none)."""
+        self._load()
+        with self._parsed_lock:
+            kept = self._mappings.get(questionnaire.ref, ())
+        return next((m for m in kept if m.version == version), None)
 
     def add(self, questionnaire: Questionnaire) -> None:
         """Make `questionnaire` available (e.g. one stored in the database)."""

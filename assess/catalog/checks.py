@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from assess.catalog.source import Path, Problem, SourceMap
+from assess.catalog.versions import Earlier, mapping_problems
 
 
 def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
@@ -316,8 +317,8 @@ def _unreachable(data: Any, src: SourceMap) -> Iterator[Problem]:
             yield src.problem(("measures", m), "no triggers and no measure needs it, so it is never recommended; add a trigger")
 
 
-def semantic_problems(data: Any, src: SourceMap) -> list[Problem]:
-    """Every problem that needs the whole file to be seen."""
+def semantic_problems(data: Any, src: SourceMap, earlier: Earlier | None = None) -> list[Problem]:
+    """Every problem that needs the whole file to be seen (`earlier`: finds the older versions it maps from)."""
     if not isinstance(data, dict):
         return []
     listed = data.get("languages")
@@ -336,4 +337,5 @@ def semantic_problems(data: Any, src: SourceMap) -> list[Problem]:
     problems += _trigger_levels(data, src)
     problems += _unreachable(data, src)
     problems += _cycles(data, src)
+    problems += mapping_problems(data, src, earlier)
     return problems
