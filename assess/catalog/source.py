@@ -24,10 +24,11 @@ class Problem:
     # "" when only `message` says it; `params` fill its placeholders.
     code: str = ""
     params: tuple[tuple[str, str], ...] = ()
+    cell: str = ""  # a spreadsheet's place ("Fragen!D14", assess.catalog.sheet_import); then `line` is its row
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{self.file}:{self.line}: {where}{self.message}"
+        return f"{self.file}:{self.cell or self.line}: {where}{self.message}"
 
 
 def format_path(path: Path) -> str:
