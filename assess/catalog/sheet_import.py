@@ -67,6 +67,11 @@ class Places:
                 params: tuple[tuple[str, str], ...] = ()) -> Problem:
         return Problem(self.file, self.ordinal(sheet, row, column), "", message, code, params)
 
+    def relocated(self, problems: Sequence[Problem]) -> list[Problem]:
+        """Problems found in the YAML made from the workbook (a shipped version, say) at the cells they stand for."""
+        return self.placed([dataclasses.replace(p, line=self.source.line((p.path,) if p.path else ()))
+                            for p in problems])
+
     def placed(self, problems: Sequence[Problem]) -> list[Problem]:
         """`problems` in sheet, row and cell order, each with its cell and row."""
         unique = sorted(dict.fromkeys(problems), key=lambda p: p.line)
@@ -404,7 +409,9 @@ def read_spreadsheet(content: bytes, file: str) -> tuple[dict[str, Any], Places,
     return data, places, problems
 
 
-def _checked(content: bytes, file: str) -> dict[str, Any]:
+def checked_spreadsheet(content: bytes, file: str) -> tuple[dict[str, Any], Places]:
+    """The data of a valid questionnaire workbook and where each value came from; raise QuestionnaireError
+    naming every problem's cell."""
     data, places, problems = read_spreadsheet(content, file)
     try:
         QuestionnaireSpec.model_validate(data)
@@ -413,7 +420,7 @@ def _checked(content: bytes, file: str) -> dict[str, Any]:
     problems += semantic_problems(data, places.source)
     if problems:
         raise QuestionnaireError(places.placed(problems))
-    return data
+    return data, places
 
 
 def to_yaml(data: dict[str, Any]) -> str:
@@ -423,7 +430,7 @@ def to_yaml(data: dict[str, Any]) -> str:
 
 def spreadsheet_to_yaml(content: bytes, file: str) -> str:
     """The YAML text of a valid questionnaire workbook; raise QuestionnaireError naming every problem's cell."""
-    return to_yaml(_checked(content, file))
+    return to_yaml(checked_spreadsheet(content, file)[0])
 
 
 def parse_spreadsheet(content: bytes, file: str, *, workspace_id: int | None = None) -> Questionnaire:

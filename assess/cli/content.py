@@ -18,11 +18,13 @@ if TYPE_CHECKING:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def validate(files: tuple[str, ...]) -> None:
-    """Check questionnaire FILES; print every problem as FILE:LINE: message."""
+    """Check questionnaire FILES (YAML or XLSX); print every problem as FILE:LINE: message (FILE:SHEET!CELL: ...)."""
+    from assess.catalog.sheet_import import is_spreadsheet, load_spreadsheet
+
     failed = False
     for file in files:
         try:
-            questionnaire = load_questionnaire(file)
+            questionnaire = load_spreadsheet(file) if is_spreadsheet(file) else load_questionnaire(file)
         except QuestionnaireError as error:
             failed = True
             for problem in error.problems:
@@ -158,17 +160,21 @@ def questionnaire_show(ref: str, fmt: str, lang: str | None) -> None:
 @click.option("--workspace", "workspace_id", type=int, default=None,
               help="The workspace (its id) that gets the questionnaire; needed when there are several.")
 def questionnaire_import(file: str, workspace_id: int | None) -> None:
-    """Validate FILE and store it as a workspace's own questionnaire (nothing is stored unless it is valid)."""
+    """Validate FILE (YAML or XLSX) and store it as a workspace's own questionnaire (nothing is stored unless it is
+    valid)."""
     from pathlib import Path
 
     from sqlmodel import Session, col, select
 
+    from assess.catalog.sheet_import import is_spreadsheet
     from assess.cli.data import checked_engine
     from assess.db.models import Workspace
+    from assess.services.questionnaire_sheets import import_workbook
     from assess.services.questionnaires import import_questionnaire
 
+    content: str | bytes
     try:
-        text = Path(file).read_text(encoding="utf-8")
+        content = Path(file).read_bytes() if is_spreadsheet(file) else Path(file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:  # the same line `assess validate` prints
         click.echo(f"{file}:1: cannot read the file: {error}")
         sys.exit(1)
@@ -183,7 +189,10 @@ def questionnaire_import(file: str, workspace_id: int | None) -> None:
                 sys.exit(2)
             workspace_name = chosen[0].name
             try:
-                loaded = import_questionnaire(session, Catalog(), chosen[0].id or 0, text, file, None)
+                if isinstance(content, bytes):
+                    loaded = import_workbook(session, Catalog(), chosen[0].id or 0, content, file, None)
+                else:
+                    loaded = import_questionnaire(session, Catalog(), chosen[0].id or 0, content, file, None)
             except QuestionnaireError as error:
                 for problem in error.problems:
                     click.echo(str(problem))
@@ -192,3 +201,41 @@ def questionnaire_import(file: str, workspace_id: int | None) -> None:
     finally:
         engine.dispose()  # also on exit: a pooled connection must not outlive the command
     click.echo(f"imported {loaded.id} {loaded.version} into workspace '{workspace_name}'", err=True)
+
+
+@questionnaire.command("export")
+@click.argument("ref")
+@click.option("--version", default=None, help="The version (default: the newest).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx"]), default="xlsx", show_default=True,
+              help="XLSX: a sheet per part, both languages side by side; edit it and import or validate it again.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Where to write the file.")
+def questionnaire_export(ref: str, version: str | None, fmt: str, output: str) -> None:
+    """Write questionnaire REF (a shipped id or a YAML file) as a spreadsheet."""
+    from pathlib import Path
+
+    from assess.catalog.sheet_export import write_workbook
+    from assess.services.questionnaire_sheets import file_data
+
+    path = Path(ref)
+    try:
+        if path.suffix in (".yaml", ".yml") or path.is_file():
+            found = load_questionnaire(path)
+            if version is not None and found.version != version:
+                click.echo(f"error: {ref} holds version {found.version}, not {version}", err=True)
+                sys.exit(2)
+        else:
+            found = Catalog().get(ref, version)
+        content = write_workbook(file_data(Path(found.source).read_text(encoding="utf-8"), found.source))
+    except QuestionnaireError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    except LookupError as error:
+        click.echo(f"error: {error.args[0]}", err=True)
+        sys.exit(2)
+    try:
+        Path(output).write_bytes(content)
+    except OSError as error:
+        click.echo(f"error: cannot write {output}: {error.strerror}", err=True)
+        sys.exit(1)
+    click.echo(f"{output}: {found.id} {found.version} as {fmt.upper()}", err=True)
