@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, Text, UniqueConstraint, false
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
@@ -138,6 +138,7 @@ class Respondent(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=254)
     language: str = Field(default="de", max_length=5)
     current_page: int = Field(default=1)
+    short_check: bool = Field(default=False, sa_column_kwargs={"server_default": false()})  # the ~15 questions only
     privacy_accepted_at: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)

@@ -35,16 +35,18 @@ class Progress:
         return "started" if self.answered else "invited"
 
 
-def responses(session: Session, assessment_id: int) -> tuple[list[Respondent], list[Response]]:
-    """Every respondent of an assessment with their answers: two queries, whatever the size."""
+def responses(session: Session, assessment_id: int,
+              questionnaire: Questionnaire) -> tuple[list[Respondent], list[Response]]:
+    """Every respondent of an assessment with their answers (and the questions put to each): two queries."""
     rows = respondents_of(session, assessment_id)
     answers = repo.answers_of(session, [r.id for r in rows if r.id is not None])
-    return rows, [to_response(r, answers[r.id]) for r in rows if r.id is not None]
+    return rows, [to_response(r, answers[r.id], questionnaire) for r in rows if r.id is not None]
 
 
 def progress(session: Session, questionnaire: Questionnaire, assessment_id: int) -> list[Progress]:
-    rows, found = responses(session, assessment_id)
-    return [Progress(r, len(resp.answers), questionnaire.question_count) for r, resp in zip(rows, found, strict=True)]
+    rows, found = responses(session, assessment_id, questionnaire)
+    return [Progress(r, len(resp.answers), questionnaire.question_count if resp.asked is None else len(resp.asked))
+            for r, resp in zip(rows, found, strict=True)]
 
 
 def consensus_of(session: Session, assessment_id: int) -> dict[str, Consensus]:
@@ -105,7 +107,7 @@ def _evaluated(session: Session, catalog: Catalog, assessment: Assessment,
     questionnaire = questionnaires.for_assessment(session, catalog, assessment)
 
     def compute() -> tuple[Evaluation, tuple[Response, ...]]:
-        _, found = responses(session, assessment_id)
+        _, found = responses(session, assessment_id, questionnaire)
         agreed = {q: c.level for q, c in consensus_of(session, assessment_id).items()} if with_consensus else {}
         evaluation = evaluate(questionnaire, found, targets=assessment.targets, consensus=agreed,
                               settings=PlanSettings.of(assessment.capacity, assessment.focus))

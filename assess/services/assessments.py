@@ -18,7 +18,7 @@ from assess.domain.questionnaire import Questionnaire
 from assess.domain.roadmap import PlanSettings
 from assess.services import derived, peers, questionnaires
 from assess.services.audit import Actor, record
-from assess.services.responses import to_response
+from assess.services.responses import asked_of, to_response
 
 INDUSTRIES = (
     "automotive", "manufacturing", "retail", "telecom", "energy", "finance", "logistics",
@@ -204,7 +204,7 @@ def evaluate_respondent(
 ) -> tuple[Evaluation, Response]:
     """Score one respondent against the assessment's targets (once per change: assess.services.derived)."""
     def compute() -> tuple[Evaluation, Response]:
-        response = to_response(respondent, list(saved_answers(session, respondent).values()))
+        response = to_response(respondent, list(saved_answers(session, respondent).values()), questionnaire)
         targets: Mapping[str, int] | None = assessment.targets
         settings = PlanSettings.of(assessment.capacity, assessment.focus)
         return evaluate(questionnaire, [response], targets=targets, settings=settings), response
@@ -249,15 +249,23 @@ def review(session: Session, catalog: Catalog, respondent: Respondent, lang: str
     evaluation, _response = evaluate_respondent(session, catalog, questionnaire, assessment, respondent)
     results = {d.dimension_id: d for d in evaluation.card.dimensions}
     dimensions = []
+    asked = questions_asked(questionnaire, respondent)
     for page, dimension in enumerate(questionnaire.dimensions, start=1):
-        values = [saved[q.id].value if q.id in saved else None for q in dimension.questions]
+        questions = [q for q in dimension.questions if q.id in asked]
+        values = [saved[q.id].value if q.id in saved else None for q in questions]
         dimensions.append(ReviewDimension(
             page, dimension.title.get(lang),
-            [q.text.get(lang) for q, v in zip(dimension.questions, values, strict=True) if v is None],
+            [q.text.get(lang) for q, v in zip(questions, values, strict=True) if v is None],
             results[dimension.id].reliable, sum(1 for v in values if v is not None and v.isdigit()),
-            sum(1 for v in values if v == "dont_know"), len(dimension.questions)))
-    return Review(sum(1 for r in saved.values() if r.value), questionnaire.question_count, dimensions,
+            sum(1 for v in values if v == "dont_know"), len(questions)))
+    return Review(sum(1 for q, r in saved.items() if r.value and q in asked), len(asked), dimensions,
                   questionnaire.scoring.min_coverage)
+
+
+def questions_asked(questionnaire: Questionnaire, respondent: Respondent) -> frozenset[str]:
+    """The ids of the questions put to `respondent` (their role's; the short check's while they answer it)."""
+    asked = asked_of(questionnaire, respondent)
+    return frozenset(q.id for q in questionnaire.questions()) if asked is None else asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,14 +283,18 @@ def answers_by_dimension(session: Session, catalog: Catalog, respondent: Respond
     questionnaire = questionnaire_of(session, catalog, assessment_of(session, respondent))
     lang = questionnaire.language(lang)
     saved = saved_answers(session, respondent)
+    asked = questions_asked(questionnaire, respondent)
     shown = []
     for dimension in questionnaire.dimensions:
         rows = []
         for question in dimension.questions:
+            if question.id not in asked:
+                continue
             row = saved.get(question.id)
             value = row.value if row else None
             text = question.level_text(int(value), lang) if value is not None and value.isdigit() else ""
             rows.append(ShownAnswer(question.text.get(lang), value, text, row.comment if row else "",
                                     row.reason if row else ""))
-        shown.append((dimension.title.get(lang), rows))
+        if rows:  # a dimension with no question for this respondent is left out
+            shown.append((dimension.title.get(lang), rows))
     return shown

@@ -200,7 +200,7 @@ def _data_file_name(suffix: str) -> Callable[[Source], str]:
 def _answer_rows(source: Source) -> Iterator[list[Any]]:
     assert source.assessment.id is not None
     questionnaire = questionnaires.for_assessment(source.session, source.catalog, source.assessment)
-    respondents, found = aggregate.responses(source.session, source.assessment.id)
+    respondents, found = aggregate.responses(source.session, source.assessment.id, questionnaire)
     agreed = {q: c.level for q, c in aggregate.consensus_of(source.session, source.assessment.id).items()}
     return answer_rows(questionnaire, source.organisation, source.assessment, respondents, found, source.lang, agreed)
 

@@ -101,7 +101,8 @@ def refresh(session: Session, catalog: Catalog, assessment_id: int, *, groups: b
     if finished or agreed:
         answers = repo.answers_of(session, [r.id for r in finished if r.id is not None])
         questionnaire = questionnaires.for_assessment(session, catalog, assessment)
-        evaluation = evaluate(questionnaire, [to_response(r, answers[r.id or 0]) for r in finished], consensus=agreed)
+        evaluation = evaluate(questionnaire, [to_response(r, answers[r.id or 0], questionnaire) for r in finished],
+                              consensus=agreed)
         rows = [{"assessment_id": assessment_id, "dimension_id": d.dimension_id, "score": d.score}
                 for d in evaluation.card.dimensions if d.score is not None]
         if rows:

@@ -65,6 +65,13 @@ def _withdrawn_link() -> tuple[str, int] | None:
     return render_template("error.html", code=410, title=_("This link was withdrawn"), text=text), 410
 
 
+def _http(error: HTTPException) -> tuple[str, int]:
+    """Not a handler for code 404 itself: that would take precedence over the API blueprint's JSON errors."""
+    if error.code == 404 and (withdrawn := _withdrawn_link()) is not None:
+        return withdrawn
+    return render_error(error.code or 500)
+
+
 def init_app(app: Flask) -> None:
     redact.install(app)  # tokens masked, exception messages withheld (they may quote form data)
     if app.config.get("ASSESS_ENV") == "production":
@@ -81,11 +88,7 @@ def init_app(app: Flask) -> None:
     def _csrf(_error: CSRFError) -> tuple[str, int]:
         return render_error(400)
 
-    @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> tuple[str, int]:
-        return render_error(error.code or 500)
-
-    app.register_error_handler(404, lambda _error: _withdrawn_link() or render_error(404))
+    app.register_error_handler(HTTPException, _http)
 
     for kind in UNAVAILABLE:
         @app.errorhandler(kind)

@@ -16,6 +16,7 @@ from assess.domain.questionnaire import Dimension, Questionnaire, QuestionnaireR
 from assess.domain.text import is_storable, without_unstorable
 from assess.services import assessments as svc
 from assess.services.records import Respondent, Session, StoredAnswer
+from assess.services.responses import asked_of
 from assess.web.frames import FrameCache, Placeholders
 from assess.web.i18n import current_language
 from assess.web.page_forms import allowed_keys, choice_markup, field_names, page_form_class, state_digest
@@ -40,6 +41,7 @@ class Page:
     token: str
     lang: str
     saved: dict[str, StoredAnswer]
+    asked: frozenset[str] | None = None  # the questions put to this respondent (None: all)
     shown: dict[str, Shown] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # field name (reason or comment) -> message
 
@@ -64,7 +66,8 @@ def load_page(session: Session, catalog: Catalog, token: str, number: int, lang:
         abort(404)
     lang = questionnaire.language(lang)
     saved = svc.saved_answers(session, respondent)
-    page = Page(respondent, questionnaire, questionnaire.dimensions[number - 1], number, token, lang, saved)
+    page = Page(respondent, questionnaire, questionnaire.dimensions[number - 1], number, token, lang, saved,
+                asked_of(questionnaire, respondent))
     for question in page.dimension.questions:
         row = saved.get(question.id)
         value, comment, reason = (row.value, row.comment, row.reason) if row else (None, "", "")
@@ -82,6 +85,10 @@ def handle_page_post(session: Session, catalog: Catalog, page: Page) -> PageOutc
     text_errors = {} if form.validate() else dict(form.errors)
     if set(text_errors) - _text_fields(page.dimension):
         abort(400)  # an invalid choice (level outside 1-5, n/a where not allowed): forged or tampered
+    if page.asked is not None and any(
+            request.form.get(field_names(q.id)["q"]) or request.form.get(field_names(q.id)["c"])
+            for q in page.dimension.questions if q.id not in page.asked):
+        abort(400)  # an answer to a question never put to this respondent (another role's): forged
     changes = [c for q in page.dimension.questions if (c := _change(page, form, q.id, text_errors)) is not None]
     if page.errors:  # nothing stored; the page is shown again with everything the respondent entered
         return 400 if text_errors else 422
@@ -148,7 +155,8 @@ def autosave_reply(session: Session, page: Page, outcome: PageOutcome | int) -> 
         shown = page.shown[question.id]
         reason = shown.reason if shown.value == NOT_APPLICABLE else ""
         states[field_names(question.id)["s"]] = state_digest(shown.value, shown.comment, reason)
-    answered = sum(1 for row in svc.saved_answers(session, page.respondent).values() if row.value)
+    answered = sum(1 for q, row in svc.saved_answers(session, page.respondent).items()
+                   if row.value and (page.asked is None or q in page.asked))
     return {"saved": True, "states": states, "answered": answered}, 200
 
 
@@ -179,12 +187,12 @@ def _static_context(page: Page) -> dict[str, Any]:
         "number": page.number, "pages": len(page.questionnaire.dimensions),
         "dimension_titles": [d.title.get(lang) for d in page.questionnaire.dimensions],
         "dimension": {"title": page.dimension.title.get(lang), "description": page.dimension.description.get(lang)},
-        "total": page.questionnaire.question_count,
+        "total": page.questionnaire.question_count if page.asked is None else len(page.asked),
         "questions": [
             {"id": q.id, "text": q.text.get(lang), "help": q.help.get(lang) if q.help else "",
              "names": field_names(q.id), "allow_na": q.allow_na, "error": page.errors.get(field_names(q.id)["r"]),
              "comment_error": page.errors.get(field_names(q.id)["c"])}
-            for q in page.dimension.questions
+            for q in page.dimension.questions if page.asked is None or q.id in page.asked
         ],
         "has_errors": bool(page.errors),
         "qref": _signed_ref(page.questionnaire),
@@ -196,7 +204,8 @@ def _values(page: Page) -> dict[str, Markup]:
     here = request.full_path.rstrip("?")
     values = {
         "csrf": escape(_csrf_token()), "rid": escape(_rid(page.token)),
-        "answered": escape(str(sum(1 for row in page.saved.values() if row.value))),
+        "answered": escape(str(sum(1 for q, row in page.saved.items()
+                                   if row.value and (page.asked is None or q in page.asked)))),
         "resume_url": escape(url_for("survey.resume", token=page.token, _external=True)),
         **{f"lang:{code}": escape(url_for("i18n.switch", code=code, next=here))
            for code in current_app.config["LANGUAGES"]},
@@ -225,7 +234,9 @@ def render_page(page: Page) -> str:
     if page.errors:
         return render_template("survey/page.html", v=_values(page), **_static_context(page))
     frames: FrameCache = current_app.extensions.setdefault("assess.frames", FrameCache())
-    key = (page.questionnaire.ref, page.number, page.lang, current_language())  # the texts, and the interface's
+    # the texts, the interface's language, and which of the page's questions are put to this respondent
+    asked = None if page.asked is None else frozenset(q.id for q in page.dimension.questions if q.id in page.asked)
+    key = (page.questionnaire.ref, page.number, page.lang, current_language(), asked)
 
     def render(placeholders: Placeholders) -> str:
         return render_template("survey/page.html", v=placeholders, **_static_context(page))

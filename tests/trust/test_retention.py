@@ -133,7 +133,7 @@ def test_the_admin_sets_the_retention_period(app: Flask, consultant: FlaskClient
         assert response.status_code == 400, bad
     assert "Aufbewahrungsdauer zwischen 30 und 3650 Tagen" in response.get_data(as_text=True)
     audit = consultant.get("/w/settings/audit").get_data(as_text=True)
-    assert "set_retention" in audit
+    assert "Aufbewahrungsfrist geändert" in audit  # the audit log in words (issue 16, item 8)
 
 
 def test_only_an_admin_sets_the_retention_period(app: Flask, client: FlaskClient, seeded: Seeded) -> None:

@@ -139,6 +139,7 @@
       var button = waiting;
       waiting = null;
       again = false;
+      submitting = true;  // the page's post saves everything; no save may follow it (it would move the page back)
       survey.requestSubmit(button === true ? undefined : button);
       return true;
     };
@@ -148,7 +149,7 @@
     var save = function (keepalive) {
       clearTimeout(timer);
       timer = null;
-      if (savedEdits === edits) return;
+      if (submitting || savedEdits === edits) return;
       if (inflight) { again = true; return; }
       inflight = true;
       var upTo = edits, body = new FormData(survey);
