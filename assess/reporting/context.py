@@ -16,7 +16,9 @@ from assess.domain.evaluation import Evaluation
 from assess.domain.levels import LEVELS
 from assess.domain.questionnaire import Question
 from assess.domain.scoring import DISAGREEMENT_LEVELS
+from assess.domain.versions import VersionComparison
 from assess.reporting.catalogs import translations
+from assess.reporting.change import change_context
 from assess.reporting.explain import level_name
 from assess.reporting.glance import at_a_glance
 from assess.reporting.serialize import evaluation_to_dict, question_to_dict
@@ -32,14 +34,6 @@ class ReportMeta:
     size: str = ""
     date: dt.date = field(default_factory=dt.date.today)
     respondent_label: str = ""  # e.g. the role of a single respondent
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
-
-
-def _delta(now: float | None, before: float | None) -> float | None:
-    return None if now is None or before is None else round(now - before, 1)
 
 
 def _distribution(responses: Sequence[Response], question_id: str) -> dict[str, int]:
@@ -98,8 +92,12 @@ def build_report_context(
     meta: ReportMeta | None = None,
     previous: Evaluation | None = None,
     previous_label: str = "",
+    comparison: VersionComparison | None = None,
 ) -> dict[str, Any]:
-    """Everything a result page or report shows, in `lang`, as plain data."""
+    """Everything a result page or report shows, in `lang`, as plain data.
+
+    `comparison`: what of the `previous` assessment's questionnaire version compares with this one's.
+    """
     meta = meta or ReportMeta()
     result = evaluation_to_dict(ev, lang)
     lang = result["language"]
@@ -115,16 +113,7 @@ def build_report_context(
         })
     change = None
     if previous is not None:
-        before = {d.dimension_id: d.score for d in previous.card.dimensions}
-        change = {
-            "label": previous_label,
-            "overall_before": _round(previous.card.overall.score),
-            "respondents_before": previous.card.respondents,
-            "dimensions": {
-                d["id"]: {"before": _round(before.get(d["id"])), "delta": _delta(d["score"], before.get(d["id"]))}
-                for d in result["dimensions"]
-            },
-        }
+        change = change_context(ev, previous, result["dimensions"], label=previous_label, lang=lang, comparison=comparison)
     context = {
         "lang": lang,
         "meta": {

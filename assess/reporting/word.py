@@ -305,9 +305,13 @@ class _Writer:
         overall = f"{self.num(o['score'], 0)} / 100"
         level = (_("Level %(level)s · %(name)s") % {"level": self.num(o["level"]), "name": o["level_name"]}
                  if o["level_name"] else _("not reliably scored"))
-        if self.r["change"] and self.r["change"]["overall_before"] is not None:
+        change = self.r["change"]
+        if change and change["overall_before"] is not None:
             level += " · " + _("Before: %(score)s (%(label)s)") % {
-                "score": self.num(self.r["change"]["overall_before"], 0), "label": self.r["change"]["label"]}
+                "score": self.num(change["overall_before"], 0), "label": change["label"]}
+        elif change and change["versions"]:
+            level += " · " + _("Not compared with %(label)s: the questionnaire changed from version %(before)s to "
+                               "%(now)s") % {"label": change["label"], **{k: change["versions"][k] for k in ("before", "now")}}
         self.table([_("Overall index"), _("Balance index"), _("Basis")],
                    [[overall, f"{self.num(o['balance'], 0)} / 100", str(self.r["respondents"])],
                     [level, _("100 = all dimensions equally mature"), self.r["basis"]]], (5.8, 5.8, 5.8))
@@ -465,9 +469,14 @@ class _Writer:
         if change and change["delta"] is not None:
             delta = ("+" if change["delta"] > 0 else "") + self.num(change["delta"])
             facts.append(_("Change since %(label)s: %(delta)s") % {"label": r["change"]["label"], "delta": delta})
+        if change and change["note"]:
+            facts.append(change["note"])
         self.p(" · ".join(facts[:1]) + "\n" + "\n".join(facts[1:]))
         if d["description"]:
             self.p(d["description"])
+        if change and change["not_comparable"]:
+            self.p(_("Not comparable with %(label)s:") % {"label": r["change"]["label"]} + " " + "; ".join(
+                f"{' · '.join(q['texts'])} ({q['reason']})" for q in change["not_comparable"]), muted=True)
         if r["multi"]:
             rows = [[self.question_text(q), self.question_level(q), *self.distribution(q)] for q in d["question_details"]]
             self.table([_("Question"), _("Level"), "1", "2", "3", "4", "5", "?", _("n/a")], rows,

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from assess.cache import assessment_tag, shared_cache
 from assess.catalog import Catalog
 from assess.db.models import Assessment, Organisation, Respondent
+from assess.domain.versions import VersionComparison, compare_versions
 from assess.reporting.context import ReportMeta, build_report_context, question_context
 from assess.reporting.labels import INDUSTRIES, SIZES, label, role_label
 from assess.services import aggregate, branding, peers
@@ -72,7 +73,8 @@ def assessment_report(session: Session, catalog: Catalog, assessment: Assessment
     meta = _meta(organisation, assessment, lang, date=assessment.created_at.date())
     previous_label = result.previous_assessment.title if result.previous_assessment else ""
     context = build_report_context(result.evaluation, result.responses, lang=lang, meta=meta,
-                                   previous=result.previous, previous_label=previous_label)
+                                   previous=result.previous, previous_label=previous_label,
+                                   comparison=_comparison(catalog, result))
     context["peers"] = [
         {"label": g.label, "organisations": g.organisations, "scores": {k: round(v, 1) for k, v in g.scores.items()}}
         for g in peers.peer_groups(session, assessment, organisation)
@@ -81,6 +83,15 @@ def assessment_report(session: Session, catalog: Catalog, assessment: Assessment
     context["assessment_id"] = assessment.id
     context["cache_generations"] = list(generations)
     return context
+
+
+def _comparison(catalog: Catalog, result: aggregate.AssessmentResult) -> VersionComparison | None:
+    """What of the previous assessment compares with this one, by the mapping the newer questionnaire keeps."""
+    if result.previous is None:
+        return None
+    old, new = result.previous.questionnaire, result.evaluation.questionnaire
+    mapping = catalog.mapping(new, old.version) if old.id == new.id and old.version != new.version else None
+    return compare_versions(old, new, mapping)
 
 
 def workshop_question(session: Session, catalog: Catalog, assessment: Assessment, question_id: str,
