@@ -44,8 +44,9 @@ def _text(session: Session, questionnaire: Questionnaire) -> str:
 
 
 def workbook(session: Session, catalog: Catalog, workspace_id: int, questionnaire_id: str,
-             version: str) -> tuple[str, bytes]:
-    """(file name, XLSX) of a questionnaire the workspace can use (shipped or its own); QuestionnaireNotFound else."""
+             version: str | None = None) -> tuple[str, bytes]:
+    """(file name, XLSX) of a questionnaire the workspace can use (shipped or its own; the newest version unless
+    `version` is given); QuestionnaireNotFound for any other."""
     questionnaire = questionnaires.choose(session, catalog, workspace_id, questionnaire_id, version)
     data = file_data(_text(session, questionnaire), questionnaire.source or "stored.yaml")
     return f"{questionnaire.id}-{questionnaire.version}.xlsx", write_workbook(data)

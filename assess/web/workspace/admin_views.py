@@ -10,14 +10,17 @@ from flask_login import login_required, logout_user
 from werkzeug.wrappers import Response
 
 from assess.catalog import QuestionnaireError
+from assess.catalog.sheet_import import is_spreadsheet
 from assess.domain.text import without_unstorable
-from assess.services import accounts, audit, branding, privacy, questionnaires
+from assess.services import accounts, audit, branding, privacy, questionnaire_sheets, questionnaires
+from assess.services.exports import Exported
 from assess.services.records import User, Workspace
 from assess.web.auth import PasswordChangeForm, consultant, renew_session
 from assess.web.database import catalog, db
 from assess.web.i18n import current_language
 from assess.web.inputs import LARGER_BODIES, UNSTORABLE_MESSAGE
 from assess.web.limits import limiter
+from assess.web.reports import attachment
 from assess.web.workspace import audit_labels, questionnaire_problems
 
 bp = Blueprint("wsadmin", __name__, url_prefix="/w/settings")
@@ -41,21 +44,28 @@ def questionnaires_page() -> str | Response | tuple[str, int]:
     if request.method == "POST":
         upload = request.files.get("file")
         text = request.form.get("text", "")
-        filename = "upload.yaml"
+        filename, raw = "upload.yaml", b""
         if upload is not None and upload.filename:
             filename = upload.filename.rsplit("/", 1)[-1][:100]
             raw = upload.read(MAX_QUESTIONNAIRE_BYTES + 1)
             if len(raw) > MAX_QUESTIONNAIRE_BYTES:
                 abort(413)
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                problems = [_("%(file)s, line %(line)d: %(what)s", file=filename, line=1,
-                              what=_("The file is not UTF-8 text. Save it as UTF-8 and upload it again."))]
+            if is_spreadsheet(filename, raw):
+                text = ""
+            else:
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    problems = [_("%(file)s, line %(line)d: %(what)s", file=filename, line=1,
+                                  what=_("The file is not UTF-8 text. Save it as UTF-8 and upload it again."))]
         if not problems:
             try:
-                loaded = questionnaires.import_questionnaire(db(), catalog(), consultant().workspace_id, text,
-                                                             filename, consultant().id)
+                if is_spreadsheet(filename, raw):
+                    loaded = questionnaire_sheets.import_workbook(db(), catalog(), consultant().workspace_id, raw,
+                                                                  filename, consultant().id)
+                else:
+                    loaded = questionnaires.import_questionnaire(db(), catalog(), consultant().workspace_id, text,
+                                                                 filename, consultant().id)
             except QuestionnaireError as error:
                 problems = questionnaire_problems.messages(error.problems)
             else:
@@ -64,6 +74,23 @@ def questionnaires_page() -> str | Response | tuple[str, int]:
     offered = questionnaires.offered(db(), catalog(), consultant().workspace_id, current_language())
     return render_template("workspace/questionnaires.html", offered=offered, problems=problems), (
         422 if problems else 200)
+
+
+@bp.get("/questionnaires/<questionnaire_id>.xlsx", endpoint="questionnaire_xlsx")
+def questionnaire_xlsx(questionnaire_id: str) -> Response:
+    """A questionnaire this workspace can use (shipped or its own) as a spreadsheet; any other is a 404."""
+    try:
+        name, body = questionnaire_sheets.workbook(db(), catalog(), consultant().workspace_id, questionnaire_id,
+                                                   request.args.get("version") or None)
+    except questionnaires.QuestionnaireNotFound:
+        abort(404)
+    return attachment(Exported(body, questionnaire_sheets.XLSX, name))
+
+
+@bp.get("/questionnaire-template.xlsx", endpoint="questionnaire_template")
+def questionnaire_template() -> Response:
+    """The spreadsheet to start a questionnaire from."""
+    return attachment(Exported(questionnaire_sheets.template(), questionnaire_sheets.XLSX, "questionnaire-template.xlsx"))
 
 
 

@@ -35,12 +35,34 @@ MESSAGES = {
     "empty": _l("“%(key)s” must not be empty. Add at least one entry."),
     "shipped_version": _l("“%(id)s” version %(version)s is shipped with the application. Give your questionnaire an id "
                           "of its own (for example “%(id)s-own”) or another version."),
+    # a spreadsheet (assess.catalog.sheet_import)
+    "not_xlsx": _l("This is not an XLSX workbook that can be read. Save it as .xlsx (Excel, LibreOffice) or upload a "
+                   "YAML file."),
+    "xlsx_too_large": _l("The workbook unpacks to more than %(limit)s MB; a questionnaire needs far less. Remove what "
+                         "it does not need (images, other sheets)."),
+    "xlsx_unsafe": _l("The workbook declares XML entities, which a spreadsheet never needs. Save it again as .xlsx."),
+    "too_many_rows": _l("The sheet %(sheet)s has more than %(limit)s rows."),
+    "too_many_columns": _l("The sheet %(sheet)s has more than %(limit)s columns."),
+    "missing_sheet": _l("The workbook has no sheet %(sheet)s; it needs the sheets %(required)s. Start from the "
+                        "template."),
+    "unknown_sheet": _l("“%(sheet)s” is not a sheet of the questionnaire. Rename it to one of %(allowed)s or remove "
+                        "it."),
+    "unknown_heading": _l("“%(heading)s” is not a heading known on this sheet. Check its spelling; known here: "
+                          "%(allowed)s."),
+    "missing_heading": _l("The column “%(heading)s” is missing. Add it with this heading in row 1."),
+    "duplicate_column": _l("This column is given twice (first in column %(first)s). Keep one of them."),
+    "no_heading": _l("This value stands in a column without a known heading. Give the column its heading or clear "
+                     "it."),
+    "no_owner": _l("Name the %(owner)s this row belongs to (its id on the sheet %(sheet)s)."),
+    "unknown_owner": _l("There is no %(owner)s “%(value)s” on the sheet %(sheet)s. Known: %(known)s."),
+    "date_cell": _l("This cell holds a date or a time. Format the cell as text and type the value again."),
     "version_exists": _l("Version %(version)s of “%(id)s” exists already with a different content. Raise the version "
                          "number, so that past assessments keep the version they were answered with."),
 }
 EXPECTED = {"text": _l("a text (in quotes if it contains a colon)"), "integer": _l("a whole number"),
             "number": _l("a number"), "boolean": _l("true or false"), "mapping": _l("keys with values"),
             "list": _l("a list (each entry on a line starting with “-”)")}
+OWNERS = {"dimension": _l("dimension"), "measure": _l("measure"), "rule": _l("rule"), "version": _l("older version")}
 # PyYAML's reasons (English) -> what usually causes them, in words an author can act on.
 YAML_REASONS = (
     (re.compile(r"mapping values are not allowed"), _l("a colon inside a text; put the text in quotes")),
@@ -71,13 +93,23 @@ def _what(problem: Problem) -> str:
         params["reason"] = _yaml_reason(params.get("reason", ""))
     if problem.code == "wrong_type":
         params["expected"] = str(EXPECTED.get(params.get("expected", ""), params.get("expected", "")))
+    if "owner" in params:
+        params["owner"] = str(OWNERS.get(params["owner"], params["owner"]))
     if problem.code == "not_allowed":
         params["allowed"] = params.get("allowed", "").replace(" or ", ", ").replace("'", "")
     return str(template) % params
 
 
 def describe(problem: Problem) -> str:
-    """One problem: "upload.yaml, line 12 (dimensions[0].weight): <what is wrong and how to fix it>"."""
+    """One problem: "upload.yaml, line 12 (dimensions[0].weight): <what is wrong and how to fix it>"; in a spreadsheet
+    "upload.xlsx, cell Fragen!D14 (…): …"."""
+    if problem.cell and problem.path:
+        return _("%(file)s, cell %(cell)s (%(path)s): %(what)s", file=problem.file, cell=problem.cell,
+                 path=problem.path, what=_what(problem))
+    if problem.cell:
+        return _("%(file)s, cell %(cell)s: %(what)s", file=problem.file, cell=problem.cell, what=_what(problem))
+    if problem.file.lower().endswith(".xlsx"):
+        return _("%(file)s: %(what)s", file=problem.file, what=_what(problem))
     if problem.path:
         return _("%(file)s, line %(line)d (%(path)s): %(what)s", file=problem.file, line=problem.line,
                  path=problem.path, what=_what(problem))
