@@ -15,6 +15,7 @@ from assess.db.repo import StoredAnswer
 from assess.domain.answers import Response
 from assess.domain.evaluation import Evaluation, evaluate
 from assess.domain.questionnaire import Questionnaire
+from assess.domain.reading import reading_minutes
 from assess.domain.roadmap import PlanSettings
 from assess.services import derived, peers, questionnaires
 from assess.services.audit import Actor, record
@@ -43,9 +44,25 @@ class PageChange:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Length:
+    """What the start page promises: questions and minutes, computed from the text read (assess.domain.reading)."""
+
+    questions: int
+    minutes: int
+    short_questions: int  # 0: no short check
+    short_minutes: int
+
+
+def length_of(questionnaire: Questionnaire, lang: str) -> Length:
+    short = questionnaire.asked(None, short=True) if questionnaire.has_short_check else frozenset()
+    return Length(questionnaire.question_count, reading_minutes(questionnaire, lang), len(short),
+                  reading_minutes(questionnaire, lang, short) if short else 0)
+
+
 def start_self_assessment(
     session: Session, questionnaire: Questionnaire, *, organisation: str, industry: str, size: str,
-    role: str, language: str,
+    role: str, language: str, short: bool = False,
 ) -> Started:
     """Create organisation, assessment and respondent; return the resume token."""
     org = Organisation(name=organisation.strip(), industry=industry, size=size)
@@ -57,7 +74,7 @@ def start_self_assessment(
     assert assessment.id is not None
     token = secrets.token_urlsafe(24)
     respondent = Respondent(assessment_id=assessment.id, token_hash=repo.token_hash(token), role=role,
-                            language=language)
+                            language=language, short_check=short)
     repo.add(session, respondent)
     return Started(respondent, token)
 
@@ -157,6 +174,37 @@ def reopen_answers(session: Session, catalog: Catalog, respondent: Respondent) -
     repo.data_changed(session, [respondent.assessment_id])
     peers.refresh(session, catalog, respondent.assessment_id)
     _audit_respondent(session, respondent, "reopen_answers")
+
+
+@dataclass(frozen=True, slots=True)
+class ShortCheck:
+    asked: int  # questions in the short check for this respondent
+    total: int  # in the full questionnaire
+
+
+def short_check_of(session: Session, catalog: Catalog, respondent: Respondent) -> ShortCheck | None:
+    """How much of the questionnaire a respondent answering the short check saw (None: the full questionnaire)."""
+    if not respondent.short_check:
+        return None
+    questionnaire = questionnaire_of(session, catalog, assessment_of(session, respondent))
+    full = questionnaire.asked(respondent.role)
+    return ShortCheck(len(questionnaire.asked(respondent.role, short=True)), len(full))
+
+
+def continue_in_full(session: Session, catalog: Catalog, respondent: Respondent) -> None:
+    """From the short check to the full questionnaire: the answers given stay, the other questions join them, and the
+    respondent is unfinished until they finish the whole. AssessmentClosed once the consultant closed it."""
+    if assessment_of(session, respondent).closed_at is not None:
+        raise AssessmentClosed()
+    if not respondent.short_check:
+        return
+    respondent.short_check = False
+    respondent.finished_at = None
+    respondent.current_page = 1
+    session.add(respondent)
+    session.flush()
+    repo.data_changed(session, [respondent.assessment_id])
+    peers.refresh(session, catalog, respondent.assessment_id)
 
 
 def set_closed(session: Session, actor: Actor, assessment: Assessment, closed: bool) -> None:

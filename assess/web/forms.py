@@ -46,3 +46,7 @@ class StartForm(FlaskForm):
     size = SelectField(_l("Size"), choices=[PLEASE_CHOOSE, *(SelectChoice(k, SIZE_LABELS[k]) for k in SIZES)])
     role = SelectField(_l("Your role"), choices=[SelectChoice(k, ROLE_LABELS[k]) for k in ROLES])
     language = LanguageField(_l("Language"))
+    # The short check (offered where the questionnaire has one): a first look, continued in full later
+    scope = SelectField(_l("How much to answer"), choices=[SelectChoice("full", _l("The full questionnaire")),
+                                                          SelectChoice("short", _l("The short check first"))],
+                        default="full")

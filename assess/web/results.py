@@ -38,7 +38,9 @@ def respondent(token: str) -> str:
     context = respondent_context(token, current_language())
     respondent = svc.respondent_by_token(db(), token)
     own = respondent is not None and svc.is_self_assessment(db(), respondent)
-    return render_template("results/result.html", report=context, charts=chart_figures(context), token=token, own=own)
+    short = svc.short_check_of(db(), catalog(), respondent) if respondent is not None else None
+    return render_template("results/result.html", report=context, charts=chart_figures(context), token=token, own=own,
+                           short_check=short)
 
 
 @lru_cache(maxsize=1)

@@ -51,7 +51,19 @@ def _respondent_or_404(token: str) -> Respondent:
 @bp.get("/")
 def home() -> str:
     questionnaire = default_questionnaire()
-    return render_template("survey/home.html", questionnaire=questionnaire, lang=current_language())
+    return render_template("survey/home.html", questionnaire=questionnaire, lang=current_language(),
+                           length=svc.length_of(questionnaire, current_language()))
+
+
+@bp.post("/r/<token>/full")
+def continue_in_full(token: str) -> tuple[str, int] | Response:
+    """After the short check: the full questionnaire, with every answer given so far already in it."""
+    respondent = _respondent_or_404(token)
+    try:
+        svc.continue_in_full(db(), catalog(), respondent)
+    except svc.AssessmentClosed:
+        return _answers_page(respondent, token, status=409)
+    return redirect(url_for("survey.page", token=token, number=1))
 
 
 def _notice(token: str | None, respondent: Respondent | None, status: int = 200, *,
@@ -101,15 +113,17 @@ def start() -> str | Response | tuple[str, int]:
     if request.method == "GET" and not accepted:
         return _notice(None, None)
     form = StartForm()
+    questionnaire = default_questionnaire()
     if request.method == "GET":
         form.language.data = current_language()
+        form.scope.data = "short" if request.args.get("scope") == "short" else "full"
     if form.validate_on_submit():
         if not accepted:
             return redirect(url_for("survey.start"))  # the notice first
-        questionnaire = default_questionnaire()
         started = svc.start_self_assessment(
             db(), questionnaire, organisation=form.organisation.data or "", industry=form.industry.data or "",
             size=form.size.data or "", role=form.role.data or "", language=form.language.data or "de",
+            short=form.scope.data == "short" and questionnaire.has_short_check,
         )
         privacy.accept_notice(db(), started.respondent, _time_of(accepted))
         session["lang"] = form.language.data
@@ -118,7 +132,7 @@ def start() -> str | Response | tuple[str, int]:
     status = 400 if request.method == "POST" and form.errors and not only_name_missing else 200
     if form.organisation.data:
         form.organisation.data = without_unstorable(form.organisation.data)  # shown again, never stored
-    return render_template("survey/start.html", form=form), status
+    return render_template("survey/start.html", form=form, short_check=questionnaire.has_short_check), status
 
 
 @bp.route("/r/<token>/privacy", methods=["GET", "POST"])
