@@ -225,6 +225,9 @@ def _json(source: Source) -> bytes:
     result = aggregate.evaluate_assessment(source.session, source.catalog, source.assessment)
     data = evaluation_to_dict(result.evaluation, source.lang)
     data["workshop"] = _workshop(source)
+    if result.previous is not None:  # a follow-up: the change since the previous assessment, where it compares
+        data["change"] = reports.assessment_report(source.session, source.catalog, source.assessment,
+                                                   source.organisation, source.lang)["change"]
     return json.dumps(data, ensure_ascii=False, indent=2).encode()
 
 

@@ -38,6 +38,11 @@ CASES = [
      "„ziel“ ist hier kein bekannter Schlüssel.", "ziel"),
     ("YAML syntax", MINI.replace('        text: {de: "Chat?", en: "Chat?"}\n', "        text: Chat: ja?\n"),
      "text: Chat: ja?", "Kein gültiges YAML (Spalte", ""),
+    ("mapping to an unknown question", MINI + '\ncompares_with:\n  - version: "0.9"\n    questions:\n'
+     "      - {kind: same, old: ch.booking, new: ch.bookings}\n", "ch.bookings",
+     "Diese Version hat keine Frage „ch.bookings“. Prüfen Sie die Schreibweise.", "compares_with[0]"),
+    ("mapping from its own version", MINI + '\ncompares_with:\n  - version: "1.0"\n', '  - version: "1.0"',
+     "Version 1.0 ist die Version dieser Datei selbst.", "compares_with[0].version"),
 ]
 
 

@@ -147,3 +147,13 @@ def test_the_pdf_report_names_what_does_not_compare(app: Flask) -> None:
     assert "Not comparable with Erstaufnahme:" in printed["dim-processes"]
     assert "Quality gates? (new in version 1.1)" in printed["dim-processes"]
     assert "Not compared with Erstaufnahme: the questionnaire changed from version 1.0 to 1.1" in printed["summary"]
+
+
+def test_the_result_json_of_a_follow_up_carries_the_change(app: Flask, client: FlaskClient) -> None:
+    _, follow_up = _seed(app)
+    login(client, "versions@example.com")
+    data = client.get(f"/w/assessment/{follow_up}/export.json").get_json(force=True)
+    change = data["change"]
+    assert change["label"] == "Erstaufnahme"
+    assert set(change["dimensions"]) >= {"channels", "processes"}
+    assert any(d["not_comparable"] for d in change["dimensions"].values())  # what does not compare is named

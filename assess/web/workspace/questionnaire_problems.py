@@ -35,6 +35,18 @@ MESSAGES = {
     "empty": _l("“%(key)s” must not be empty. Add at least one entry."),
     "shipped_version": _l("“%(id)s” version %(version)s is shipped with the application. Give your questionnaire an id "
                           "of its own (for example “%(id)s-own”) or another version."),
+    # a mapping to an earlier version (compares_with, assess.catalog.versions)
+    "mapping_own_version": _l("Version %(version)s is this file's own version. Name an older version to compare with."),
+    "mapping_version_twice": _l("Version %(version)s is listed twice. Keep one mapping per version."),
+    "mapping_earlier_missing": _l("Version %(version)s of this questionnaire is not available, so its question ids "
+                                  "cannot be checked. Upload that version first, or remove the mapping."),
+    "mapping_shape": _l("This “%(kind)s” entry names %(old)s old and %(new)s new questions, which does not fit its "
+                        "kind: same and changed name one of each, split one old and several new, merged several old "
+                        "and one new, new only new ones, dropped only old ones."),
+    "mapping_twice": _l("“%(id)s” is mapped twice. Map each question and each dimension once."),
+    "mapping_unknown_new": _l("This version has no question “%(id)s”. Check its spelling."),
+    "mapping_unknown_old": _l("Version %(version)s has no question “%(id)s”. Check its spelling."),
+    "mapping_unknown_dimension": _l("“%(id)s” is not a dimension of the version named here. Check its spelling."),
     # a spreadsheet (assess.catalog.sheet_import)
     "not_xlsx": _l("This is not an XLSX workbook that can be read. Save it as .xlsx (Excel, LibreOffice) or upload a "
                    "YAML file."),
