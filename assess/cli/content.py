@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import click
@@ -131,6 +133,20 @@ def questionnaire() -> None:
     """Inspect questionnaires."""
 
 
+@contextmanager
+def _questionnaire_problems() -> Iterator[None]:
+    """A questionnaire that does not load: its problems, one per line (exit 1); one that does not exist: exit 2."""
+    try:
+        yield
+    except QuestionnaireError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    except LookupError as error:
+        click.echo(f"error: {error.args[0]}", err=True)
+        sys.exit(2)
+
+
 @questionnaire.command("show")
 @click.argument("ref")
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
@@ -140,15 +156,8 @@ def questionnaire_show(ref: str, fmt: str, lang: str | None) -> None:
     from assess.domain.export import questionnaire_to_dict, questionnaire_to_text
     from assess.services.answer_files import resolve_questionnaire
 
-    try:
+    with _questionnaire_problems():
         loaded = resolve_questionnaire(Catalog(), ref)
-    except QuestionnaireError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        sys.exit(1)
-    except LookupError as error:
-        click.echo(f"error: {error.args[0]}", err=True)
-        sys.exit(2)
     if fmt == "json":
         click.echo(json.dumps(questionnaire_to_dict(loaded), ensure_ascii=False, indent=2))
     else:
@@ -217,7 +226,7 @@ def questionnaire_export(ref: str, version: str | None, fmt: str, output: str) -
     from assess.services.questionnaire_sheets import file_data
 
     path = Path(ref)
-    try:
+    with _questionnaire_problems():
         if path.suffix in (".yaml", ".yml") or path.is_file():
             found = load_questionnaire(path)
             if version is not None and found.version != version:
@@ -226,13 +235,6 @@ def questionnaire_export(ref: str, version: str | None, fmt: str, output: str) -
         else:
             found = Catalog().get(ref, version)
         content = write_workbook(file_data(Path(found.source).read_text(encoding="utf-8"), found.source))
-    except QuestionnaireError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        sys.exit(1)
-    except LookupError as error:
-        click.echo(f"error: {error.args[0]}", err=True)
-        sys.exit(2)
     try:
         Path(output).write_bytes(content)
     except OSError as error:
