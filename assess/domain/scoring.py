@@ -228,10 +228,11 @@ def tally(questionnaire: Questionnaire, responses: Sequence[Response]) -> Tally:
             _count_asked(response.asked, index, found[0], found[4])
         levels, dont_know, na = found[1], found[2], found[3]
         terms: dict[str, tuple[list[float], list[float]]] = {}
+        asked = response.asked
         for question_id, answer in response.answers.items():
             i = index.get(question_id)
-            if i is None:
-                continue
+            if i is None or (asked is not None and question_id not in asked):
+                continue  # not in the questionnaire, or never put to this respondent
             value = answer.value
             if value.__class__ is int:
                 levels[i].append(value)

@@ -102,7 +102,7 @@ def parse(text: str, languages: Iterable[str]) -> list[Line]:
     """The list's respondents; ListError listing every line that is wrong (a first line of headings is skipped)."""
     words = _role_words(languages)
     rows = [(number, raw) for number, raw in enumerate(text.splitlines(), start=1) if raw.strip()]
-    if rows and _fields(rows[0][1])[0].casefold() in _HEADER_WORDS:
+    if rows and (_fields(rows[0][1]) or [""])[0].casefold() in _HEADER_WORDS:
         rows = rows[1:]
     if not rows:
         raise ListError(empty=True)
@@ -112,7 +112,7 @@ def parse(text: str, languages: Iterable[str]) -> list[Line]:
     problems: list[LineProblem] = []
     seen: set[str] = set()
     for number, raw in rows:
-        role_text, name, email = [*_fields(raw), "", ""][:3]
+        role_text, name, email = [*_fields(raw), "", "", ""][:3]
         role = words.get(role_text.casefold())
         found = _line_problems(number, raw, role_text, role, name, email, seen)
         seen.add(email.casefold())

@@ -82,8 +82,11 @@ def next_item(items: Sequence[AgendaItem], question_id: str, before: int, *,
     """Where the walk goes on from the question just handled (at `before` if it is no longer on the agenda): the
     next open item (wrapping round to skipped ones); once none is open, in the round of deferred items the next
     deferred one; None when the agenda is done."""
-    after = next((item.position for item in items if item.question_id == question_id), before)
-    later, earlier = items[after:], items[:max(after - 1, 0)]
+    found = next((item.position for item in items if item.question_id == question_id), None)
+    if found is not None:
+        later, earlier = items[found:], items[:found - 1]
+    else:  # it left the agenda (an agreed level changed the ranking): the item now in its place comes next
+        later, earlier = items[max(before - 1, 0):], items[:max(before - 1, 0)]
     for item in (*later, *earlier):
         if item.status == OPEN:
             return item

@@ -171,13 +171,26 @@ def _destination(page: Page) -> tuple[int, str]:
     if nav == "review" or (nav == "next" and page.number >= pages):
         return pages, url_for("survey.review", token=page.token)
     if nav == "back":
-        target = max(1, page.number - 1)
+        target = with_questions(page, page.number - 1, -1) or page.number
     elif nav.startswith("page-") and nav[5:].isascii() and nav[5:].isdigit() and len(nav) <= 9 \
             and 1 <= int(nav[5:]) <= pages:
         target = int(nav[5:])
     else:
-        target = min(pages, page.number + 1)
+        target = with_questions(page, page.number + 1, +1) or 0
+        if not target:  # no further page has a question for this respondent
+            return pages, url_for("survey.review", token=page.token)
     return target, url_for("survey.page", token=page.token, number=target)
+
+
+def with_questions(page: Page, number: int, step: int) -> int | None:
+    """The first page from `number` on (in the direction of `step`) with a question put to this respondent (None:
+    none): a dimension with none for their role, or none in the short check, is passed over."""
+    dimensions = page.questionnaire.dimensions
+    while 1 <= number <= len(dimensions):
+        if page.asked is None or any(q.id in page.asked for q in dimensions[number - 1].questions):
+            return number
+        number += step
+    return None
 
 
 def _static_context(page: Page) -> dict[str, Any]:
@@ -235,7 +248,9 @@ def render_page(page: Page) -> str:
         return render_template("survey/page.html", v=_values(page), **_static_context(page))
     frames: FrameCache = current_app.extensions.setdefault("assess.frames", FrameCache())
     # the texts, the interface's language, and which of the page's questions are put to this respondent
-    asked = None if page.asked is None else frozenset(q.id for q in page.dimension.questions if q.id in page.asked)
+    # (and how many questions in all: the progress total is part of the frame)
+    asked = None if page.asked is None else (frozenset(q.id for q in page.dimension.questions if q.id in page.asked),
+                                             len(page.asked))
     key = (page.questionnaire.ref, page.number, page.lang, current_language(), asked)
 
     def render(placeholders: Placeholders) -> str:

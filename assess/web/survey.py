@@ -34,6 +34,7 @@ from assess.web.pages import (
     render_page,
     render_unsaved,
     requested_language,
+    with_questions,
 )
 
 bp = Blueprint("survey", __name__)
@@ -205,6 +206,9 @@ def page(token: str, number: int) -> str | Response | tuple[str | Response, int]
         if request.method == "POST":
             return _answers_page(page.respondent, token, status=409)
         return redirect(url_for("survey.answers", token=token))
+    if request.method == "GET" and with_questions(page, number, +1) != number:  # nothing here for this respondent
+        ahead = with_questions(page, number, +1)
+        return redirect(url_for("survey.page", token=token, number=ahead) if ahead else url_for("survey.review", token=token))
     if request.method == "POST":
         outcome = handle_page_post(db(), catalog(), page)
         if autosaving():  # the page's script saving an answer as it is chosen

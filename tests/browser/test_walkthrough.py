@@ -88,7 +88,7 @@ def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walk]:
         pages = {
             "home": "/", "privacy": "/privacy", "start": "/start", "login": "/login", "not-found": "/r/no-such-link",
             "survey-page": f"/r/{o}/page/2", "review": f"/r/{o}/review", "paused": f"/r/{o}/paused",
-            "result": f"/r/{t}/result", "answers": f"/r/{t}/answers",
+            "result": f"/r/{t}/result", "answers": f"/r/{t}/answers", "delete-own": f"/r/{t}/delete",
             "dashboard": "/w/", "organisation": f"/w/org/{organisation_id}", "assessment": f"/w/assessment/{a}",
             "results": f"/w/assessment/{a}/results", "workshop": f"/w/assessment/{a}/workshop/1",
             "agenda": f"/w/assessment/{a}/agenda", "agenda-item": f"/w/assessment/{a}/agenda/1", "team": "/w/team",
@@ -142,7 +142,8 @@ def axe_violations(page: Page) -> list[str]:
     return list(result)
 
 
-PUBLIC = ["home", "privacy", "start", "login", "not-found", "survey-page", "review", "paused", "result", "answers"]
+PUBLIC = ["home", "privacy", "start", "login", "not-found", "survey-page", "review", "paused", "result", "answers",
+          "delete-own"]
 WORKSPACE = ["dashboard", "organisation", "assessment", "results", "workshop", "agenda", "agenda-item", "team", "audit",
              "questionnaires", "tokens", "password"]
 

@@ -235,3 +235,28 @@ def test_each_respondent_shows_when_they_last_saved_an_answer(app: Flask, client
     client.get("/lang/en")
     cells = re.findall(r'<td data-testid="activity">([^<]*)</td>', client.get(page).get_data(as_text=True))
     assert cells[0] in ("3 December 2026", "December 3, 2026") and cells[-1] == "not yet"
+
+
+def test_sending_the_same_list_again_invites_nobody_twice(app: Flask, client: FlaskClient) -> None:
+    """A reload of the page that shows the new links sends the form again: nobody is invited twice."""
+    seeded = _signed_in(app, client)
+    page = f"/w/assessment/{seeded.assessment_id}"
+    html = client.get(page).get_data(as_text=True)
+    batch = re.search(r'name="bulk-batch" type="hidden" value="([^"]+)"|type="hidden" name="bulk-batch" value="([^"]+)"',
+                      html) or re.search(r'id="bulk-batch" name="bulk-batch" type="hidden" value="([^"]+)"', html)
+    assert batch, "the list's form carries its batch"
+    data = {"csrf_token": csrf_of(html), "bulk-lines": "IT; Ohne Adresse", "bulk-language": "de",
+            "bulk-batch": next(g for g in batch.groups() if g)}
+    first = client.post(f"{page}/invite-list", data=data)
+    assert first.status_code == 200
+    again = client.post(f"{page}/invite-list", data=data)
+    assert again.status_code == 302
+    assert [r.name for r in _respondents(app, seeded.assessment_id)].count("Ohne Adresse") == 1
+    assert "erneutes Senden lädt niemanden doppelt ein" in client.get(page).get_data(as_text=True)
+
+
+def test_a_list_whose_first_line_holds_only_separators_is_read(app: Flask, client: FlaskClient) -> None:
+    seeded = _signed_in(app, client)
+    page = f"/w/assessment/{seeded.assessment_id}"
+    status, body = _post(client, page, f"{page}/invite-list", {"bulk-lines": ";;\nIT; Max", "bulk-language": "de"})
+    assert status == 400, body[:300]  # the line of separators is a line without a role: named, never a 500

@@ -56,3 +56,19 @@ def test_each_role_sees_only_its_questions_and_cannot_answer_others(app: Flask) 
     login(consultant, seeded.email)
     progress = consultant.get(f"/w/assessment/{seeded.assessment_id}").get_data(as_text=True)
     assert "<td>4 / 4</td>" in progress  # the progress counts the questions put to the executive
+
+
+def test_a_dimension_with_no_question_for_the_role_is_passed_over(app: Flask) -> None:
+    only_it = ROLE_MINI.replace('text: {de: "Stammdaten?", en: "Master data?"}',
+                                'text: {de: "Stammdaten?", en: "Master data?"}\n        roles: [it]')
+    seeded = seed_workspace(app, "Beta", answers=[], own_questionnaire=only_it)
+    with Session(app.extensions["assess.engine"]) as session:
+        assessment = session.get(Assessment, seeded.assessment_id)
+        assert assessment is not None
+        boss = clients.invite(session, assessment, role="executive").token
+        session.commit()
+    client = app.test_client()
+    _open(client, boss)
+    response = client.post(f"/r/{boss}/page/2", data={**page_form(client, boss, 2), "q-proc.map": "3"})
+    assert response.headers["Location"].endswith(f"/r/{boss}/review")  # the data page has nothing for an executive
+    assert client.get(f"/r/{boss}/page/3").headers["Location"].endswith(f"/r/{boss}/review")

@@ -217,6 +217,10 @@ def test_the_walk_goes_on_from_where_the_handled_item_is_now() -> None:
     assert workshop.next_item(items, "a", 1) == items[3]
     assert workshop.next_item(items[:3], "a", 1) == items[0]  # nothing after it open: round to the skipped one
     assert workshop.next_item(items, "gone", 3) == items[3]  # no longer on the agenda: on from its old place
+    # it left the agenda from place 3: the item that moved up into place 3 is next, not the one after it
+    moved = [_item(1, "a", "agreed"), _item(2, "b", "agreed"), _item(3, "d", "open"), _item(4, "e", "open")]
+    assert workshop.next_item(moved, "c", 3) == moved[2]
+    assert workshop.next_item(moved[:3], "c", 3) == moved[2]  # the last open item is not "done"
     deferred = [_item(1, "a", "deferred"), _item(2, "b", "agreed"), _item(3, "c", "deferred")]
     assert workshop.next_item(deferred, "a", 1) is None  # first round: done, the agenda page lists the deferred
     assert workshop.next_item(deferred, "a", 1, deferred_round=True) == deferred[2]

@@ -11,7 +11,7 @@ from assess.services import aggregate, clients, questionnaires
 from assess.services.assessments import AssessmentClosed, PageChange, save_answers, saved_answers
 from assess.services.audit import record
 from assess.services.records import Assessment, Respondent, StoredAnswer
-from assess.services.responses import to_response
+from assess.services.responses import asked_of, to_response
 from assess.web.api.auth import actor, workspace_id
 from assess.web.api.errors import ApiError, detail, not_found
 from assess.web.api.routing import OtherResponse, json_response, operation
@@ -99,6 +99,9 @@ def put_answers(respondent_id: int, body: AnswersIn) -> Response:
     row, assessment, questionnaire = _found(respondent_id)
     raw = {qid: a.model_dump() for qid, a in body.answers.items()}
     answers, problems = read_answers(questionnaire, raw, where="body.answers")
+    asked = asked_of(questionnaire, row)
+    for question_id in sorted(set(answers) - asked if asked is not None else ()):
+        problems.add(f"body.answers.{question_id}: this question is not put to a respondent in the role '{row.role}'")
     if problems:  # nothing is written unless every answer is valid
         raise ApiError(422, details=[detail(*m.split(": ", 1)) if ": " in m else detail(None, m)
                                      for m in problems.messages])

@@ -161,12 +161,14 @@
       }).then(function (r) {
         return r.json().then(function (reply) { return r.ok && reply.saved ? reply : null; }, function () { return null; });
       }).then(function (reply) {
+        if (reply) {  // first: the page's own post must compare against what is stored now
+          Object.keys(reply.states).forEach(function (name) {
+            var field = survey.querySelector('input[type=hidden][name="' + name + '"]');
+            if (field) field.value = reply.states[name];
+          });
+        }
         if (settled()) return;
         if (!reply) { again = false; show("unsaved"); return; }
-        Object.keys(reply.states).forEach(function (name) {
-          var field = survey.querySelector('input[type=hidden][name="' + name + '"]');
-          if (field) field.value = reply.states[name];
-        });
         savedEdits = Math.max(savedEdits, upTo);
         if (count && count.getAttribute("data-template")) count.textContent = count.getAttribute("data-template").replace("{n}", reply.answered);
         if (progress) progress.value = reply.answered;

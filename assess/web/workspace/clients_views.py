@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -204,19 +204,26 @@ def invite(assessment_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/assessment/<int:assessment_id>/invite-list")
-def invite_many(assessment_id: int) -> tuple[str, int]:
+def invite_many(assessment_id: int) -> tuple[str, int] | Response:
     """Invite everyone on a pasted list at once; the page shows their links (only this once)."""
     row, _org = assessment_or_404(assessment_id)
     form = BulkInviteForm()
     if not form.validate_on_submit():
         return _assessment_page(assessment_id, bulk=form, status=400)
+    if form.batch.data and form.batch.data in session.get(INVITED_LISTS, []):  # the page reloaded: sent again
+        flash(_("This list was invited already; sending it again invites nobody twice."))
+        return redirect(url_for("ws.assessment", assessment_id=assessment_id))
     try:
         created = invitations.invite_all(db(), consultant(), row, form.lines.data or "",
                                          language=form.language.data or "de", languages=current_app.config["LANGUAGES"])
     except invitations.ListError as error:
         form.lines.errors = invite_list.messages(error)
         return _assessment_page(assessment_id, bulk=form, status=400)
+    session[INVITED_LISTS] = [*session.get(INVITED_LISTS, []), form.batch.data][-20:]
     return _assessment_page(assessment_id, created=invite_list.created_links(created))
+
+
+INVITED_LISTS = "invited_lists"  # session key: the last lists invited (their form's batch), so a reload invites nobody twice
 
 
 @bp.post("/respondent/<int:respondent_id>/revoke")

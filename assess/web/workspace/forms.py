@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -66,3 +67,4 @@ class BulkInviteForm(FlaskForm):
     lines = TextAreaField(_l("Respondents, one per line: role; name; e-mail (the e-mail may be left out)"), validators=[
         DataRequired(message=REQUIRED), Length(max=BULK_TEXT_LENGTH, message=TOO_LONG), StorableText()])
     language = LanguageField(_l("Language of the questionnaire"))
+    batch = HiddenField(default=lambda: secrets.token_urlsafe(12))  # one list is invited once, however often it is sent
