@@ -22,6 +22,7 @@ from assess.domain.answers import ROLES, Response
 from assess.domain.levels import LEVELS
 from assess.reporting.labels import N_
 from assess.services import aggregate
+from assess.services.audit import Actor, record
 
 OPEN, AGREED, DEFERRED = "open", "agreed", "deferred"
 STATUS_LABELS = {OPEN: N_("open"), AGREED: N_("agreed in the workshop"), DEFERRED: N_("deferred")}
@@ -104,9 +105,14 @@ def summary(items: Sequence[AgendaItem]) -> dict[str, Any]:
 
 
 def agree(session: Session, catalog: Catalog, assessment: Assessment, question_id: str, level: int | None,
-          note: str, user_id: int | None) -> None:
-    """Record the agreed level (None: clear it); an agreed item is no longer deferred."""
+          note: str, user_id: int | None, actor: Actor | None = None) -> None:
+    """Record the agreed level (None: clear it); an agreed item is no longer deferred. With `actor`, the agreement
+    (or the removal of one that was there) is in the audit log; saving "no level" where none was agreed is not."""
+    assert assessment.id is not None
+    had = question_id in aggregate.consensus_of(session, assessment.id)
     aggregate.record_consensus(session, catalog, assessment, question_id, level, note, user_id)
+    if actor is not None and (level is not None or had):
+        record(session, actor, "workshop_agree" if level is not None else "workshop_clear", "assessment", assessment.id)
     if level is not None and question_id in (assessment.workshop_deferred or ()):
         _set_deferred(session, assessment, [q for q in assessment.workshop_deferred or () if q != question_id])
 

@@ -6,7 +6,7 @@ import hashlib
 from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, abort, render_template, send_file
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -54,9 +54,19 @@ def _plotly_version() -> dict[str, object]:
     return {"plotly_version": plotly_version}
 
 
+@lru_cache(maxsize=1)
+def _bundle() -> bytes:
+    return PLOTLY_BUNDLE.read_bytes()
+
+
 @bp.get("/static/vendor/plotly-assess.min.js")
 def plotly_js() -> Response:
-    """plotly.js with the trace types the charts use (scripts/build-plotly), cached for a year."""
+    """plotly.js with the trace types the charts use (scripts/build-plotly), cached for a year; held in memory
+    (read once per process), so no request keeps a file open, whatever happens to its connection."""
     if not PLOTLY_BUNDLE.exists():
         abort(404)
-    return send_file(PLOTLY_BUNDLE, mimetype="text/javascript", max_age=60 * 60 * 24 * 365)
+    response = Response(_bundle(), mimetype="text/javascript")
+    response.cache_control.public = True
+    response.cache_control.max_age = 60 * 60 * 24 * 365
+    response.set_etag(plotly_version())
+    return response.make_conditional(request)

@@ -38,3 +38,10 @@ def test_pages_are_never_compressed(client: FlaskClient) -> None:
 def test_nothing_is_compressed_for_a_client_that_did_not_ask(client: FlaskClient) -> None:
     with client.get("/static/app.js") as response:
         assert "Content-Encoding" not in response.headers
+
+
+def test_the_chart_bundle_answers_a_revalidation_with_304(client: FlaskClient) -> None:
+    first = client.get("/static/vendor/plotly-assess.min.js")
+    assert first.headers["Cache-Control"] == "public, max-age=31536000"
+    again = client.get("/static/vendor/plotly-assess.min.js", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""

@@ -48,9 +48,7 @@ def _consensus_form() -> tuple[int | None, str, str | None]:
 
 
 def _agree(row: Assessment, question_id: str, level: int | None, note: str) -> None:
-    workshop.agree(db(), catalog(), row, question_id, level, note, consultant().id)
-    assert row.id is not None
-    record(db(), consultant(), "workshop_agree" if level is not None else "workshop_clear", "assessment", row.id)
+    workshop.agree(db(), catalog(), row, question_id, level, note, consultant().id, consultant())
 
 
 def _workshop_page(row: Assessment, org: Organisation, number: int, item: workshop.AgendaItem | None,
