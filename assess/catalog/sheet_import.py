@@ -34,6 +34,7 @@ MAX_UNCOMPRESSED = 10_000_000  # bytes unpacked; the default questionnaire's wor
 MAX_PARTS = 300
 MAX_ROWS = 5_000  # per sheet
 MAX_COLUMNS = 120
+MAX_CELLS = 200_000  # in the whole workbook; the default questionnaire's has about 5,000
 _TRUE, _FALSE = {"true", "wahr", "yes", "ja", "x", "1"}, {"false", "falsch", "no", "nein", "0"}
 _INTEGER, _DECIMAL = re.compile(r"^[+-]?\d{1,30}$"), re.compile(r"^[+-]?\d{1,30}([.,]\d{1,30})?$")
 _OWNERS = {"dimensions": "dimension", "measures": "measure", "rules": "rule", "compares_with": "version"}
@@ -110,6 +111,21 @@ def _inspect(content: bytes, file: str) -> None:
                                          "save it again as .xlsx", "xlsx_unsafe")
 
 
+def _kept(file: str, sheet: str, number: int, row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Row `number` of `sheet` as kept: within the limits, without its empty cells at the end (a row costs what it
+    holds, not the sheet's width)."""
+    if number > MAX_ROWS:
+        raise _refused(file, f"sheet {sheet} has more than {MAX_ROWS} rows", "too_many_rows",
+                       (("sheet", sheet), ("limit", str(MAX_ROWS))))
+    if len(row) > MAX_COLUMNS and row[MAX_COLUMNS] not in (None, ""):
+        raise _refused(file, f"sheet {sheet} has more than {MAX_COLUMNS} columns", "too_many_columns",
+                       (("sheet", sheet), ("limit", str(MAX_COLUMNS))))
+    kept = list(row[:MAX_COLUMNS])
+    while kept and kept[-1] in (None, ""):
+        kept.pop()
+    return tuple(kept)
+
+
 def _grid(content: bytes, file: str) -> dict[str, list[tuple[Any, ...]]]:
     """Every worksheet's rows (values only), by sheet name."""
     try:
@@ -118,18 +134,20 @@ def _grid(content: bytes, file: str) -> dict[str, list[tuple[Any, ...]]]:
         raise _refused(file, f"cannot read the workbook ({type(error).__name__}); save it again as .xlsx",
                        "not_xlsx") from None
     grid: dict[str, list[tuple[Any, ...]]] = {}
+    cells = 0
     try:
         for page in book.worksheets:
             rows: list[tuple[Any, ...]] = []
-            for number, row in enumerate(page.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1):
-                if number > MAX_ROWS:
-                    raise _refused(file, f"sheet {page.title} has more than {MAX_ROWS} rows", "too_many_rows",
-                                   (("sheet", page.title), ("limit", str(MAX_ROWS))))
-                if len(row) > MAX_COLUMNS and row[MAX_COLUMNS] not in (None, ""):
-                    raise _refused(file, f"sheet {page.title} has more than {MAX_COLUMNS} columns", "too_many_columns",
-                                   (("sheet", page.title), ("limit", str(MAX_COLUMNS))))
-                rows.append(tuple(row[:MAX_COLUMNS]))
             grid[page.title] = rows
+            if page.title not in SHEET_NAMES:
+                continue  # reported as an unknown sheet; its rows are never read
+            for number, row in enumerate(page.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1):
+                kept = _kept(file, page.title, number, row)
+                cells += len(kept)
+                if cells > MAX_CELLS:
+                    raise _refused(file, f"the workbook holds more than {MAX_CELLS} cells; a questionnaire needs far "
+                                         "less", "xlsx_too_large", (("limit", str(MAX_UNCOMPRESSED // 1_000_000)),))
+                rows.append(kept)
     except QuestionnaireError:
         raise
     except Exception as error:  # a damaged sheet shows only while its rows are read

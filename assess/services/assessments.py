@@ -14,7 +14,7 @@ from assess.db.models import Assessment, Organisation, Respondent, Workspace, ut
 from assess.db.repo import StoredAnswer
 from assess.domain.answers import Response
 from assess.domain.evaluation import Evaluation, evaluate
-from assess.domain.questionnaire import Questionnaire
+from assess.domain.questionnaire import Questionnaire, QuestionnaireRef
 from assess.domain.reading import reading_minutes
 from assess.domain.roadmap import PlanSettings
 from assess.services import derived, peers, questionnaires
@@ -54,10 +54,20 @@ class Length:
     short_minutes: int
 
 
+_LENGTHS: dict[tuple[QuestionnaireRef, str], Length] = {}  # the start page asks on every visit
+
+
 def length_of(questionnaire: Questionnaire, lang: str) -> Length:
-    short = questionnaire.asked(None, short=True) if questionnaire.has_short_check else frozenset()
-    return Length(questionnaire.question_count, reading_minutes(questionnaire, lang), len(short),
-                  reading_minutes(questionnaire, lang, short) if short else 0)
+    key = (questionnaire.ref, lang)
+    found = _LENGTHS.get(key)
+    if found is None:
+        short = questionnaire.asked(None, short=True) if questionnaire.has_short_check else frozenset()
+        found = Length(questionnaire.question_count, reading_minutes(questionnaire, lang), len(short),
+                       reading_minutes(questionnaire, lang, short) if short else 0)
+        if len(_LENGTHS) > 256:
+            _LENGTHS.clear()
+        _LENGTHS[key] = found
+    return found
 
 
 def start_self_assessment(

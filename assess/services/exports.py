@@ -51,7 +51,7 @@ def headers(lang: str) -> list[str]:
     return [gettext(header) for _key, header in ANSWER_COLUMNS]
 
 
-def _safe(value: object) -> object:
+def safe_cell(value: object) -> object:
     """Neutralise spreadsheet formulas in free text (CSV/Excel injection)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
@@ -70,7 +70,7 @@ def answer_rows(questionnaire: Questionnaire, organisation: Organisation, assess
                 answer = response.answers.get(question.id)
                 level = answer.level if answer else None
                 value = "" if answer is None else str(answer.value)
-                yield [_safe(x) for x in (
+                yield [safe_cell(x) for x in (
                     organisation.name, assessment.id, questionnaire.id, questionnaire.version, respondent.id,
                     role_label(respondent.role, lang), respondent.name or "", dimension.id, dimension.title.get(lang),
                     question.id, question.text.get(lang), gettext(ANSWER_WORDS[value]) if value in ANSWER_WORDS else value,
@@ -100,11 +100,11 @@ def to_xlsx(answers: Sheet, more: Sequence[Sheet] = ()) -> bytes:
     workbook.remove(first)
     for sheet in (answers, *more):
         page = workbook.create_sheet(sheet.title[:31])
-        page.append([_safe(h) for h in sheet.headers])
+        page.append([safe_cell(h) for h in sheet.headers])
         for cell in page[1]:
             cell.font = Font(bold=True)
         for row in sheet.rows:
-            page.append([_safe(value) for value in row])
+            page.append([safe_cell(value) for value in row])
         page.freeze_panes = "A2"
         for index, width in enumerate(sheet.widths, start=1):
             page.column_dimensions[get_column_letter(index)].width = width

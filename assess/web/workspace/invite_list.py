@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from assess.domain.answers import ROLES
 from assess.reporting.labels import role_label
 from assess.services import clients, invitations
+from assess.services.exports import safe_cell
 from assess.web.i18n import current_language
 
 # LineProblem.code -> the message, in the consultant's language; every one names the line.
@@ -68,7 +69,7 @@ def created_links(created: Sequence[invitations.Created]) -> list[CreatedLink]:
 
 def _cell(value: str) -> str:
     """No spreadsheet formulas from names (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return str(safe_cell(value))
 
 
 def links_csv(links: Sequence[CreatedLink]) -> str:
