@@ -51,3 +51,30 @@ def test_the_dockerfile_builds_a_wheel_and_runs_without_test_tools_as_a_user() -
     assert "pytest" not in runtime and "[test]" not in runtime
     command = next(line for line in runtime.splitlines() if line.startswith("CMD ["))
     assert "assess serve" in command and "db upgrade" not in command  # migrations are their own one-off container
+
+
+SPEC = ROOT / "tests" / "fixtures" / "compose-spec" / "compose-spec.json"
+
+
+def _spec_problems(document: dict[str, Any]) -> list[str]:
+    import json
+
+    from jsonschema import Draft201909Validator
+
+    validator = Draft201909Validator(json.loads(SPEC.read_text()))
+    return [f"{'.'.join(map(str, error.path)) or '(top)'}: {error.message}" for error in validator.iter_errors(document)]
+
+
+def test_compose_yaml_follows_the_compose_specification() -> None:
+    """`docker compose config` needs a client this machine lacks; the Compose Specification's own JSON schema
+    (compose-spec/compose-spec, Apache-2.0, vendored with the top-level `name` the current spec has) checks the
+    same keys, types and values."""
+    assert _spec_problems(COMPOSE) == []
+
+
+def test_the_schema_check_catches_a_mistyped_key_and_a_wrong_condition() -> None:
+    broken = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    broken["services"]["web"]["restartt"] = "always"
+    broken["services"]["worker"]["depends_on"]["migrate"]["condition"] = "service_finished"
+    problems = _spec_problems(broken)
+    assert any("restartt" in p for p in problems) and any("service_finished" in p for p in problems)
