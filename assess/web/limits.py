@@ -15,6 +15,8 @@ from flask_limiter.util import get_remote_address
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True,
                   in_memory_fallback_enabled=True, swallow_errors=True)
+# Set on g by a report route whose request only looked at a job already queued or printing (see the API's limit).
+REPORT_POLL = "assess.report_poll"
 # A Redis that does not answer (dropped packets rather than a refused connection) must cost seconds, not hang.
 REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 

@@ -28,6 +28,7 @@ class Waiting:
 
     state: State
     error: str = ""
+    sent: bool = False  # this request queued the job (otherwise it looked at one queued or printing before)
 
 
 def report_file(context: dict[str, Any], kind: Literal["respondent", "assessment"], ident: int, lang: str, *,
@@ -64,4 +65,5 @@ def report_file(context: dict[str, Any], kind: Literal["respondent", "assessment
             shared_cache().release(state_key)
             return found
         task.apply_async((kind, ident, lang, bool(context.get("full")), fmt), task_id=job)
+        return Waiting("queued", sent=True)
     return Waiting("queued")

@@ -293,3 +293,31 @@ def test_a_job_that_finishes_between_the_first_look_and_the_claim_is_not_printed
     client = redis.Redis.from_url(_redis_url(DB))
     assert client.llen("celery") == 0  # no second job sent
     assert not [key for key in client.keys("*") if job_state_key("").encode() in key]  # no claim left behind
+
+
+def test_asking_again_for_a_report_under_way_does_not_use_up_the_api_limit(stack: Stack) -> None:
+    """Twenty reports asked for at once are polled every Retry-After: those looks have their own limit, the rest of
+    the API keeps its own (bench/report_jobs.py lost five of twenty reports to 429s before)."""
+    _stop(stack.worker)  # nobody takes the job: every look finds it queued
+    catalog = stack.app.extensions["assess.catalog"]
+    with Session(stack.app.extensions["assess.engine"]) as session:
+        workspace = accounts.create_workspace(session, "Limit Beratung")
+        user = accounts.create_user(session, email="limit@example.com", password="correct horse battery",
+                                    workspace_id=workspace.id or 0, is_admin=True)
+        org = clients.create_organisation(session, workspace.id or 0, name="Limit Kunde", industry="retail", size="50-249")
+        ids = [clients.create_assessment(session, catalog, workspace.id or 0, org.id or 0,
+                                         questionnaire_id="digital-readiness").id for _ in range(5)]
+        secret = accounts.create_api_token(session, user, "ci").secret
+        session.commit()
+    stack.app.config.update(API_RATE_LIMIT="4 per minute", REPORT_POLL_RATE_LIMIT="10 per minute")
+    headers = {"Authorization": f"Bearer {secret}"}
+    client = stack.app.test_client()
+
+    def status(assessment_id: int) -> int:
+        return client.get(f"/api/v1/assessments/{assessment_id}/report.pdf", headers=headers).status_code
+
+    assert [status(ids[0]) for _ in range(8)] == [202] * 8  # one sent the job (counted), seven looked (not counted)
+    assert [status(ids[1]), status(ids[2])] == [202, 202]  # two more jobs: 3 of the API's 4 on this route
+    assert status(ids[0]) == 429  # the 11th request to the report routes: their own limit holds for looks too
+    stack.app.config["REPORT_POLL_RATE_LIMIT"] = "100 per minute"
+    assert [status(ids[3]), status(ids[4])] == [202, 429]  # sending a fifth job: the API's own limit holds

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request, url_for
+from flask import current_app, g, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from assess.reporting.documents import FORMATS
@@ -16,6 +16,7 @@ from assess.web.api.auth import actor
 from assess.web.api.routing import OtherResponse, json_response, operation
 from assess.web.api.schemas import LanguageQuery, ReportJob, ReportQuery, Result
 from assess.web.database import catalog, db
+from assess.web.limits import REPORT_POLL, limiter
 from assess.web.report_jobs import Waiting, report_file
 from assess.web.reports import REFRESH_SECONDS, attachment
 
@@ -37,6 +38,9 @@ def result(assessment_id: int, query: LanguageQuery) -> Response:
 _ASK_AGAIN = {"Location": "Where to ask again.", "Retry-After": "Seconds to wait before asking again."}
 
 
+REPORT_POLL_RATE_LIMIT = "1200 per minute"  # every request to a report route, looks at a job under way included
+_report_polls = limiter.shared_limit(lambda: current_app.config.get("REPORT_POLL_RATE_LIMIT", REPORT_POLL_RATE_LIMIT),
+                                     scope="api-report", override_defaults=False)  # the API's limit applies as well
 _WAITING = (OtherResponse(202, "Queued or printing: ask again at Location after Retry-After seconds.", ReportJob, _ASK_AGAIN),
             OtherResponse(503, "Printing failed (`error` says why); `retry` prints it again.", ReportJob, _ASK_AGAIN))
 
@@ -44,6 +48,7 @@ _WAITING = (OtherResponse(202, "Queued or printing: ask again at Location after 
 @operation("GET", "/assessments/<int:assessment_id>/report.pdf", summary="The board report as PDF: 200 with the file "
            "once it is printed; until then 202 with its state, a Location to ask again and Retry-After", tag=TAG,
            media_type="application/pdf", query=ReportQuery, others=_WAITING)
+@_report_polls
 def report_pdf(assessment_id: int, query: ReportQuery) -> Response:
     return _report(assessment_id, query, "pdf")
 
@@ -51,6 +56,7 @@ def report_pdf(assessment_id: int, query: ReportQuery) -> Response:
 @operation("GET", "/assessments/<int:assessment_id>/report.docx", summary="The same report as an editable Word "
            "document (DOCX): 200 with the file once it is built; until then 202 as for the PDF", tag=TAG,
            media_type=FORMATS["docx"].mimetype, query=ReportQuery, others=_WAITING)
+@_report_polls
 def report_docx(assessment_id: int, query: ReportQuery) -> Response:
     return _report(assessment_id, query, "docx")
 
@@ -62,6 +68,7 @@ def _report(assessment_id: int, query: ReportQuery, fmt: str) -> Response:
     found = report_file(context, "assessment", assessment_id, made_of.lang, fmt=fmt, retry=query.retry)
     if isinstance(found, Waiting):
         failed = found.state == "failed"
+        setattr(g, REPORT_POLL, not failed and not found.sent)
         edition: dict[str, Any] = {"full": 1} if query.full else {}
         here = url_for(request.endpoint or "", assessment_id=assessment_id, lang=made_of.lang, **edition)
         job = ReportJob(status=found.state, error=found.error or None, retry=url_for(
