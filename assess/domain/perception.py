@@ -6,7 +6,8 @@ The formulas (also in the report's method section and the README):
   assessment of their own (a dimension without enough answers has no score).
 * Perception gap per dimension = management's score - the front line's score
   (management: executive and management roles; front line: service staff), in
-  points of the 0..100 scale. The perception-gap index is the mean of the
+  points of the 0..100 scale, both scored on the questions put to both sides
+  (a question for management only, such as the budget, is left out of it). The perception-gap index is the mean of the
   absolute gaps over the dimensions both sides scored: 0 when both see the same
   company, 25 when they are a whole level apart on average.
 * A "don't know" finding: a role whose respondents answered "don't know" to at
@@ -43,6 +44,8 @@ class RoleResult:
     respondents: int
     scores: Mapping[str, float | None]  # dimension id -> score (None: not reliably scored for this role)
     dont_know: Mapping[str, float]  # dimension id -> share of "don't know" (by question weight)
+    # dimension id -> score on the questions management and the front line were both asked (None: as `scores`)
+    compared: Mapping[str, float | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +79,19 @@ def role_results(questionnaire: Questionnaire, counted: Tally, card: ScoreCard) 
     """Each role's respondents scored on their own, against the same targets; roles in a fixed order."""
     targets = {d.dimension_id: d.target for d in card.dimensions}
     cards = score_roles(questionnaire, counted, targets)
+    questions = list(questionnaire.questions())
+    both = [q.id for q in questions if any(map(q.asked_of, MANAGEMENT_ROLES)) and any(map(q.asked_of, FRONT_LINE_ROLES))]
+    shared = score_roles(questionnaire, counted, targets, only=both) if len(both) < len(questions) else None
     return [RoleResult(role, cards[role].respondents, {d.dimension_id: d.score for d in cards[role].dimensions},
-                       {d.dimension_id: d.dont_know_share for d in cards[role].dimensions})
+                       {d.dimension_id: d.dont_know_share for d in cards[role].dimensions},
+                       {d.dimension_id: d.score for d in shared[role].dimensions} if shared else None)
             for role in sorted(cards, key=_role_order)]
 
 
 def _pooled(roles: Sequence[RoleResult], names: Sequence[str], dimension_id: str) -> float | None:
     """The respondent-weighted mean score of some roles in one dimension."""
-    pairs = [(r.scores[dimension_id], r.respondents) for r in roles if r.role in names
-             and r.scores.get(dimension_id) is not None]
+    pairs = [(score, r.respondents) for r in roles if r.role in names
+             and (score := (r.scores if r.compared is None else r.compared).get(dimension_id)) is not None]
     total = sum(n for _, n in pairs)
     return math.fsum(s * n for s, n in pairs if s is not None) / total if total else None
 

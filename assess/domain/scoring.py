@@ -19,8 +19,8 @@ The method, in plain words (also shown in the report):
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from assess.domain.answers import Response
 from assess.domain.levels import MAX_LEVEL, level_to_score, reached_level, score_to_level
@@ -378,13 +378,17 @@ def score_responses(
     )
 
 
-def score_roles(questionnaire: Questionnaire, counted: Tally, targets: Mapping[str, int]) -> dict[str, ScoreCard]:
-    """Each role's respondents scored on their own (levels and dimensions; no spread, no groups)."""
+def score_roles(questionnaire: Questionnaire, counted: Tally, targets: Mapping[str, int],
+                only: Collection[str] | None = None) -> dict[str, ScoreCard]:
+    """Each role's respondents scored on their own (levels and dimensions; no spread, no groups); `only`: the
+    dimensions scored on these questions alone (what several roles were all asked)."""
     cards = {}
+    kept = questionnaire.dimensions if only is None else tuple(
+        replace(d, questions=tuple(q for q in d.questions if q.id in only)) for d in questionnaire.dimensions)
     for role, (respondents, counts) in counted.by_role.items():
         questions = _question_results(questionnaire, counts, respondents, {}, with_stats=False)
         dimensions = tuple(_dimension_result(questionnaire, d, questions, None, targets.get(d.id, d.target))
-                           for d in questionnaire.dimensions)
+                           for d in kept if d.questions)
         cards[role] = ScoreCard(questionnaire.id, questionnaire.version, respondents,
                                 _overall(questionnaire, dimensions), dimensions, questions)
     return cards

@@ -75,3 +75,22 @@ def test_the_length_comes_from_the_text_read() -> None:
     assert reading_words(longer, "de") >= everything + 5 * 120 - 5  # 120 words per level replace one each
     assert reading_minutes(longer, "de") > reading_minutes(QUESTIONNAIRE, "de")
     assert reading_minutes(QUESTIONNAIRE, "de", frozenset()) == 0
+
+
+def test_the_perception_gap_compares_the_questions_both_sides_were_asked() -> None:
+    """Management alone is asked the handover (a management-only question); management and the front line agree
+    on the process map (level 3). The gap in processes is 0, not management's extra question against nothing."""
+    from assess.domain.evaluation import evaluate
+
+    only_management = parse_questionnaire(MINI.replace(
+        'text: {de: "Übergabe der Buchung?", en: "Booking handover?"}',
+        'text: {de: "Übergabe der Buchung?", en: "Booking handover?"}\n        roles: [executive, management]'),
+        "mini-management.yaml")
+    levels = {"ch.booking": 3, "ch.chat": 3, "proc.map": 3, "data.master": 3}
+    boss = _response({**levels, "proc.handover": 5}, "executive", only_management.asked("executive"))
+    staff = _response(levels, "service_staff", only_management.asked("service_staff"))
+    ev = evaluate(only_management, [boss, staff])
+    by_role = {r.role: r for r in ev.roles}
+    assert by_role["executive"].scores["processes"] > by_role["service_staff"].scores["processes"]  # each as scored
+    assert ev.perception is not None and ev.perception.gaps["processes"] == 0.0
+    assert ev.perception.index == 0.0
