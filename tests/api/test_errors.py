@@ -146,7 +146,7 @@ def test_a_waiting_report_says_its_own_retry_after_not_the_rate_limit_window(
     from assess.web.report_jobs import Waiting
     from assess.web.reports import REFRESH_SECONDS
 
-    monkeypatch.setattr(results, "report_file", lambda *args, **kwargs: Waiting("queued"))
+    monkeypatch.setattr(results, "report_file", lambda *args, **kwargs: Waiting("queued", sent=True))
     api = Api(limited_app.test_client(), seeded.api_token)
     waiting = api.get(f"/assessments/{seeded.assessment_id}/report.pdf")
     assert waiting.status_code == 202

@@ -167,7 +167,29 @@ def test_the_same_version_compares_everything(mini) -> None:
     assert all(d.status is DimensionStatus.COMPARABLE and d.share == 1 for d in result.dimensions)
 
 
-def test_the_shipped_versions_compare_question_for_question(default_questionnaire) -> None:
-    old = load_questionnaire(Path(__file__).parents[2] / "questionnaires" / "digital-readiness-1.0.0.yaml")
-    result = compare_versions(old, default_questionnaire)
+def test_the_shipped_versions_compare_question_for_question() -> None:
+    shipped = Path(__file__).parents[2] / "questionnaires"
+    first = load_questionnaire(shipped / "digital-readiness-1.0.0.yaml")
+    second = load_questionnaire(shipped / "digital-readiness-1.0.1.yaml")
+    result = compare_versions(first, second)  # 1.0.1 changed only measures and rules
     assert result.overall_comparable and not result.not_comparable
+
+
+def test_a_follow_up_on_1_1_compares_question_for_question_where_the_levels_kept_their_meaning() -> None:
+    """1.1.0 sharpened the 45 questions of 1.0.1, re-anchored five of them and added ten: the 40 others compare one
+    to one; a dimension's score is compared only where at least three quarters of its weight did (processes,
+    data), and each change names what it leaves out."""
+    catalog = Catalog()
+    old, new = catalog.get("digital-readiness", "1.0.1"), catalog.get("digital-readiness", "1.1.0")
+    result = compare_versions(old, new, catalog.mapping(new, "1.0.1"))
+    assert result.mapped and not result.overall_comparable
+    assert {d.new: d.status for d in result.dimensions} == {
+        "strategy": DimensionStatus.NOT_COMPARABLE, "channels": DimensionStatus.NOT_COMPARABLE,
+        "processes": DimensionStatus.CHANGED, "data": DimensionStatus.CHANGED,
+        "leadership": DimensionStatus.NOT_COMPARABLE}
+    added = {q for match in result.not_comparable if match.match is Match.NEW for q in match.new}
+    assert added == {q.id for q in new.questions()} - {q.id for q in old.questions()} and len(added) == 10
+    changed = {q for match in result.not_comparable if match.match is Match.CHANGED for q in match.new}
+    assert changed == {"str.service-promise", "ch.online-booking", "data.analytics", "lead.skills-training",
+                       "lead.empowerment"}
+    assert sum(1 for m in result.questions if m.comparable) == 40

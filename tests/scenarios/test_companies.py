@@ -73,13 +73,30 @@ EXPECTED: dict[str, Expect] = {
     "backoffice_strong_channels_weak_utility": expect(set(), {"m.qw-contact-visible"}),
     # A strategy on paper that management does not carry.
     "paper_strategy_logistics": expect({"r.strategy-ahead-of-leadership"}),
-    # B2B: sales sell SLAs operations cannot keep; no online booking, hence no booking island.
-    "b2b_promises_compressors": expect({"r.promise-gap"}, {"m.qw-promise-check"}),
+    # B2B: sales sell SLAs operations cannot keep, and dispatch never sees the contract deadlines; no online
+    # booking, hence no booking island.
+    "b2b_promises_compressors": expect({"r.promise-gap", "r.sla-without-planning"},
+                                       {"m.qw-promise-check", "m.qw-sla-register"}),
     # Several voices: on the mean, no island and nothing below the containment thresholds.
     "perception_gap_appliance_service": expect(),
     # A small craft business: technicians message customers from private phones, nobody governs tools.
     "small_capacity_electrician": expect({"r.private-messenger"}, {"m.qw-private-messenger", "m.qw-tool-moratorium"},
                                          max_plan=3),
+    # The topics of 2026 (questionnaire 1.1), each in a company defined at 3 elsewhere:
+    # channels for everyone, but nobody decided which customers get which; the cost per contact is unknown.
+    "channels_without_segments_wholesaler": expect({"r.channels-without-strategy"}, {"m.qw-channel-audience"}),
+    # an AI chatbot that introduces itself as a person, no accessibility check, fitters sending WhatsApp photos
+    # although the rules for devices and tools exist.
+    "undisclosed_bot_utility": expect({"r.bot-undisclosed", "r.digital-not-accessible", "r.official-channel-bypassed"},
+                                      {"m.qw-bot-disclosure", "m.qw-accessible-alternative", "m.qw-private-messenger"}),
+    # maintenance contracts whose response times dispatch does not know; a night call centre without the history.
+    "field_service_sla_lifts": expect({"r.sla-without-planning", "r.provider-island"},
+                                      {"m.qw-sla-register", "m.qw-provider-briefing"}),
+    # portal, video and chat on systems whose restore nobody ever tested, providers' remote access without MFA.
+    "untested_backups_machine_builder": expect({"r.digital-without-security"}, {"m.qw-security-basics"}),
+    # per-agent rankings from the contact-centre suite without the works council; whoever is there answers.
+    "works_council_insurer": expect({"r.metrics-without-agreement", "r.channels-without-staffing"},
+                                    {"m.qw-metrics-pause", "m.qw-live-hours"}),
 }
 
 COMPANIES = sorted(p.stem for p in COMPANY_DIR.glob("*.json"))
@@ -423,6 +440,40 @@ def test_b2b_firm_agrees_its_promises_and_handovers_first() -> None:
 def test_b2b_firm_does_not_lead_with_online_booking() -> None:
     ev = ev_of("b2b_promises_compressors")
     assert "m.online-booking" not in phase_one(ev), "B2B service lives on field service and SLAs, not online booking"
+
+
+def test_channels_without_segments_get_a_channel_strategy_first() -> None:
+    _, ev = company("channels_without_segments_wholesaler")
+    assert "m.channel-strategy" in phase_one(ev), "phase 1: which customer group gets which channel, in writing"
+    assert "m.service-strategy" not in prescribed(ev), "the service strategy is in place (3): not written again"
+    assert "m.cost-per-contact" in prescribed(ev), "the unknown cost per contact is prescribed"
+
+
+def test_an_undisclosed_bot_and_inaccessible_services_are_fixed_before_new_channels() -> None:
+    _, ev = company("undisclosed_bot_utility")
+    first = phase_one(ev)
+    assert {"m.ai-rules", "m.accessibility-audit"} <= first, "phase 1: rules for AI in service and an accessibility audit"
+    assert not first & {"m.online-booking", "m.chat-messenger", "m.video-advice", "m.self-service-bot"}, \
+        "no new channel work while the existing ones break the law"
+
+
+def test_field_service_firm_plans_by_its_contract_deadlines_first() -> None:
+    _, ev = company("field_service_sla_lifts")
+    assert {"m.field-service-basics", "m.provider-steering"} <= phase_one(ev), \
+        "phase 1: dispatch plans by the contracts' deadlines, providers get quality targets"
+    assert "m.online-booking" not in prescribed(ev), "B2B field service does not lead with online booking"
+
+
+def test_untested_backups_are_fixed_before_more_digital_service() -> None:
+    _, ev = company("untested_backups_machine_builder")
+    assert "m.it-security-basics" in phase_one(ev), "phase 1: tested restore, MFA, an incident plan"
+    assert "m.security-drill" not in prescribed(ev), "the 3->4 drill waits until the basics are measured at 3"
+
+
+def test_works_council_agreement_before_metrics_per_person() -> None:
+    _, ev = company("works_council_insurer")
+    assert {"m.works-agreement", "m.workforce-basics"} <= phase_one(ev), \
+        "phase 1: a works agreement on the service systems and staffing from measured contact volumes"
 
 
 def test_small_capacity_runs_one_thing_at_a_time() -> None:
