@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 from assess.catalog.schema import QuestionnaireSpec
 from assess.catalog.source import Path, Problem, SourceMap, read_yaml
@@ -30,6 +30,8 @@ class EarlierVersion:
 
 
 Earlier = Callable[[str, str], "EarlierVersion | None"]  # (id, version) -> that version, None: not available
+# What an Earlier answers for a version not kept where the file is (a workspace without it): its ids are not checked.
+UNCHECKED: Final = EarlierVersion("", frozenset(), frozenset())
 
 # kind -> (old ids, new ids) allowed as (minimum, maximum); None: no upper limit
 SHAPES: dict[str, tuple[tuple[int, int | None], tuple[int, int | None]]] = {
@@ -98,7 +100,9 @@ def mapping_problems(data: Any, src: SourceMap, earlier: Earlier | None = None) 
         own_id = data.get("id")
         if earlier is not None and isinstance(version, str) and isinstance(own_id, str) and version != own_version:
             old = earlier(own_id, version)
-            if old is None:
+            if old is UNCHECKED:  # not where this file is kept (an upload naming a version its workspace lacks)
+                old = None
+            elif old is None:
                 problems.append(_problem(src, (*base, "version"), (
                     f"version {version} of this questionnaire is not available, so the old ids cannot be checked; "
                     "put its file next to this one"), "mapping_earlier_missing", version=version))
@@ -186,14 +190,23 @@ def sibling_versions(path: FilePath) -> Earlier:
                 continue
             if _top(text, "id") != questionnaire_id or _top(text, "version") != version:
                 continue  # a cheap look before parsing: a directory holds several questionnaires
-            data, _, problems = read_yaml(text, str(other), trusted=True)
-            if not problems and isinstance(data, dict) and data.get("id") == questionnaire_id \
-                    and str(data.get("version")) == version:
-                questions, dimensions = _own_ids(data)
-                return EarlierVersion(str(other), frozenset(questions), frozenset(dimensions))
+            found = earlier_version(text, str(other), questionnaire_id, version)
+            if found is not None:
+                return found
         return None
 
     return find
+
+
+def earlier_version(text: str, file: str, questionnaire_id: str, version: str, *,
+                    trusted: bool = True) -> EarlierVersion | None:
+    """The ids of `text` if it is version `version` of `questionnaire_id` and reads without a problem."""
+    data, _, problems = read_yaml(text, file, trusted=trusted)
+    if not problems and isinstance(data, dict) and data.get("id") == questionnaire_id \
+            and str(data.get("version")) == version:
+        questions, dimensions = _own_ids(data)
+        return EarlierVersion(file, frozenset(questions), frozenset(dimensions))
+    return None
 
 
 def _tuple(value: str | list[str] | None) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from assess.catalog import Catalog, Problem, QuestionnaireError, digest_of, parse_questionnaire, version_key
+from assess.catalog.versions import UNCHECKED, Earlier, EarlierVersion, earlier_version
 from assess.db.models import Assessment, StoredQuestionnaire
 from assess.domain.questionnaire import Questionnaire, QuestionnaireRef
 
@@ -136,6 +137,23 @@ def _line_of(text: str, key: str) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
+def _kept_versions(session: Session, catalog: Catalog, workspace_id: int) -> Earlier:
+    """The older versions an upload's `compares_with` may map from: the workspace's own, or shipped ones; a version
+    kept in neither is not checked (the consultant may bring it later)."""
+    def find(questionnaire_id: str, version: str) -> EarlierVersion | None:
+        row = _stored_row(session, workspace_id, questionnaire_id, version)
+        if row is not None:
+            label = f"{questionnaire_id} {version}"
+            return earlier_version(row.source, label, questionnaire_id, version, trusted=False) or UNCHECKED
+        if catalog.has(questionnaire_id, version):
+            shipped = catalog.get(questionnaire_id, version)
+            return EarlierVersion(f"{questionnaire_id} {version}", frozenset(q.id for q in shipped.questions()),
+                                  frozenset(d.id for d in shipped.dimensions))
+        return UNCHECKED
+
+    return find
+
+
 def import_questionnaire(session: Session, catalog: Catalog, workspace_id: int, text: str, filename: str,
                          user_id: int | None) -> Questionnaire:
     """Validate and store an uploaded questionnaire; raise QuestionnaireError listing every problem.
@@ -144,7 +162,8 @@ def import_questionnaire(session: Session, catalog: Catalog, workspace_id: int, 
     never overwritten: a changed questionnaire needs a new version number. An id
     and version the installation ships are refused: the upload would shadow it.
     """
-    questionnaire = parse_questionnaire(text, filename, workspace_id=workspace_id)
+    questionnaire = parse_questionnaire(text, filename, workspace_id=workspace_id,
+                                        earlier=_kept_versions(session, catalog, workspace_id))
     if catalog.has(questionnaire.id, questionnaire.version):
         raise QuestionnaireError([Problem(filename, _line_of(text, "version"), "version", (
             f"'{questionnaire.id}' version {questionnaire.version} is shipped with assess; a workspace's own "

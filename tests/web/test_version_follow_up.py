@@ -157,3 +157,30 @@ def test_the_result_json_of_a_follow_up_carries_the_change(app: Flask, client: F
     assert change["label"] == "Erstaufnahme"
     assert set(change["dimensions"]) >= {"channels", "processes"}
     assert any(d["not_comparable"] for d in change["dimensions"].values())  # what does not compare is named
+
+
+def test_an_uploaded_mapping_is_checked_against_the_older_version_the_workspace_keeps(database_url: str) -> None:
+    """A consultant's own questionnaire: 1.0 uploaded first, then 1.1 mapping from it. An old id 1.0 does not have
+    is named with its line; the same mapping uploaded where 1.0 was never kept is not checked (nothing to check)."""
+    from assess.catalog import QuestionnaireError
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url})
+    catalog = app.extensions["assess.catalog"]
+    first = (FIXTURES / "versions" / "mini-1.0.yaml").read_text(encoding="utf-8").replace("mini-versions", "own-check")
+    second = (FIXTURES / "versions" / "mini-1.1.yaml").read_text(encoding="utf-8").replace("mini-versions", "own-check")
+    typo = second.replace("{kind: dropped, old: data.lists}", "{kind: dropped, old: data.listen}")
+    assert typo != second
+    try:
+        with Session(app.extensions["assess.engine"]) as session:
+            keeps, lacks = (accounts.create_workspace(session, name).id or 0 for name in ("Hat 1.0", "Ohne 1.0"))
+            questionnaires.import_questionnaire(session, catalog, keeps, first, "own-1.0.yaml", None)
+            with pytest.raises(QuestionnaireError) as refused:
+                questionnaires.import_questionnaire(session, catalog, keeps, typo, "own-1.1.yaml", None)
+            assert [p.code for p in refused.value.problems] == ["mapping_unknown_old"]
+            assert "data.listen" in refused.value.problems[0].message
+            assert refused.value.problems[0].line == typo.splitlines().index(
+                next(line for line in typo.splitlines() if "data.listen" in line)) + 1
+            assert questionnaires.import_questionnaire(session, catalog, keeps, second, "own-1.1.yaml", None).version == "1.1"
+            assert questionnaires.import_questionnaire(session, catalog, lacks, typo, "own-1.1.yaml", None).version == "1.1"
+    finally:
+        app.extensions["assess.engine"].dispose()
