@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
@@ -199,6 +199,8 @@ class Questionnaire:
     _dimensions: Mapping[str, Dimension] = field(init=False, repr=False, compare=False)
     _measures: Mapping[str, Measure] = field(init=False, repr=False, compare=False)
     _groups: Mapping[str, Group] = field(init=False, repr=False, compare=False)
+    _triggered: Mapping[tuple[str, str], tuple[int, ...]] = field(init=False, repr=False, compare=False)
+    _position: Mapping[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         questions = {q.id: q for d in self.dimensions for q in d.questions}
@@ -206,6 +208,12 @@ class Questionnaire:
         object.__setattr__(self, "_dimensions", MappingProxyType({d.id: d for d in self.dimensions}))
         object.__setattr__(self, "_measures", MappingProxyType({m.id: m for m in self.measures}))
         object.__setattr__(self, "_groups", MappingProxyType({g.id: g for d in self.dimensions for g in d.groups}))
+        object.__setattr__(self, "_position", MappingProxyType({m.id: i for i, m in enumerate(self.measures)}))
+        triggered: dict[tuple[str, str], list[int]] = {}
+        for index, measure in enumerate(self.measures):
+            for subject_ref in dict.fromkeys((t.subject, t.ref) for t in measure.triggers):
+                triggered.setdefault(subject_ref, []).append(index)
+        object.__setattr__(self, "_triggered", MappingProxyType({k: tuple(v) for k, v in triggered.items()}))
 
     @property
     def key(self) -> tuple[str, str]:
@@ -235,6 +243,15 @@ class Questionnaire:
 
     def measure(self, measure_id: str) -> Measure:
         return self._measures[measure_id]
+
+    def in_catalog_order(self, measure_ids: Iterable[str]) -> list[str]:
+        """`measure_ids` (of this questionnaire) in the order its catalogue lists them."""
+        return sorted(measure_ids, key=self._position.__getitem__)
+
+    def measures_triggered_by(self, subjects: Iterable[tuple[str, str]]) -> list[Measure]:
+        """The measures with a trigger on any of `subjects` ((subject, ref) pairs), in catalog order."""
+        found = {index for subject_ref in subjects for index in self._triggered.get(subject_ref, ())}
+        return [self.measures[index] for index in sorted(found)]
 
     def group(self, group_id: str) -> Group:
         return self._groups[group_id]

@@ -119,8 +119,7 @@ def _planned(questionnaire: Questionnaire, selection: Selection, measure_id: str
              start: int | None = None, end: int | None = None, in_plan: set[str] | None = None) -> PlannedMeasure:
     """A measure with its reasons; in the plan, "needed first by" only names measures that are in the plan too."""
     deps = selection.deps.get(measure_id, set())
-    order = [m.id for m in questionnaire.measures]
-    prerequisites = tuple(d for d in order if d in deps and (in_plan is None or d in in_plan))
+    prerequisites = tuple(questionnaire.in_catalog_order(d for d in deps if in_plan is None or d in in_plan))
     reasons = tuple(r for r in selection.reasons[measure_id]
                     if in_plan is None or r.kind not in ("required_by", "condition") or r.by in in_plan)
     return PlannedMeasure(questionnaire.measure(measure_id), phase, round(selection.priority[measure_id], 6),

@@ -169,10 +169,8 @@ def _builders_in_band(questionnaire: Questionnaire, condition: Condition, level:
     elif condition.subject == "group":
         related |= {("question", q) for q in questionnaire.group(condition.ref).question_ids}
     found = []
-    for m in questionnaire.measures:
+    for m in questionnaire.measures_triggered_by(related):
         if m.id == exclude or m.track is not Track.PLAN:
-            continue
-        if not any((t.subject, t.ref) in related for t in m.triggers):
             continue
         if level is None and m.level_from > 1:
             continue  # unknown: start from the basics
