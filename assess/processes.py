@@ -42,3 +42,30 @@ def command(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:120]
     except OSError:
         return "?"
+
+
+def share_niceness(pids: set[int]) -> int:
+    """Give every thread of `pids` at least this process's niceness; the number of threads lowered.
+
+    A Chromium run as root raises its own browser and GPU threads to -8 and resets its renderers to 0, so the
+    charts of a report worker niced to 10 would again take the cores from the web app. (As a user it cannot.)
+    """
+    import os
+
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    if own <= 0:
+        return 0
+    lowered = 0
+    for pid in pids:
+        try:
+            threads = [int(t.name) for t in Path(f"/proc/{pid}/task").iterdir()]
+        except OSError:
+            continue
+        for tid in threads:
+            try:
+                if os.getpriority(os.PRIO_PROCESS, tid) < own:
+                    os.setpriority(os.PRIO_PROCESS, tid, own)
+                    lowered += 1
+            except OSError:  # gone meanwhile, or not ours to change
+                continue
+    return lowered

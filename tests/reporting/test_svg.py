@@ -84,3 +84,28 @@ def test_a_chromium_that_stops_answering_is_replaced_not_kept_for_the_process_s_
     again = svg.figure_svg(go.Figure(go.Bar(x=[1, 2], y=[7, 8])), 300, 200)
     assert again.startswith("<svg") and not svg._server.wedged
     assert {pid for pid in tree(os.getpid()) if "chrom" in command(pid)}.isdisjoint(frozen)
+
+
+def test_a_niced_process_draws_its_charts_at_its_own_niceness() -> None:
+    """A report worker runs niced (10) so that respondents come first; a Chromium run as root raises its own
+    browser and GPU threads to -8. After a chart every Chromium thread of the process is at 10 or lower priority."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import os
+        from pathlib import Path
+        os.nice(10)
+        from assess import processes
+        from assess.reporting import svg
+        svg.figure_svg({"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {}}, 300, 200)
+        svg.figure_svg({"data": [{"type": "bar", "x": ["a", "b"], "y": [2, 1]}], "layout": {}}, 300, 200)
+        chromium = [p for p in processes.tree(os.getpid()) if "chrom" in processes.command(p)]
+        threads = [int(t.name) for p in chromium for t in Path(f"/proc/{p}/task").iterdir()]
+        print(len(chromium), min(os.getpriority(os.PRIO_PROCESS, t) for t in threads))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    processes_seen, lowest = map(int, done.stdout.split()[-2:])
+    assert processes_seen > 0 and lowest >= 10
