@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -50,8 +51,6 @@ def share_niceness(pids: set[int]) -> int:
     A Chromium run as root raises its own browser and GPU threads to -8 and resets its renderers to 0, so the
     charts of a report worker niced to 10 would again take the cores from the web app. (As a user it cannot.)
     """
-    import os
-
     own = os.getpriority(os.PRIO_PROCESS, 0)
     if own <= 0:
         return 0

@@ -79,13 +79,26 @@ def role_results(questionnaire: Questionnaire, counted: Tally, card: ScoreCard) 
     """Each role's respondents scored on their own, against the same targets; roles in a fixed order."""
     targets = {d.dimension_id: d.target for d in card.dimensions}
     cards = score_roles(questionnaire, counted, targets)
-    questions = list(questionnaire.questions())
-    both = [q.id for q in questions if any(map(q.asked_of, MANAGEMENT_ROLES)) and any(map(q.asked_of, FRONT_LINE_ROLES))]
-    shared = score_roles(questionnaire, counted, targets, only=both) if len(both) < len(questions) else None
+    both = _asked_of_both(questionnaire, counted)
+    whole = len(both) == sum(1 for _ in questionnaire.questions())
+    shared = None if whole or not both else score_roles(questionnaire, counted, targets, only=both)
     return [RoleResult(role, cards[role].respondents, {d.dimension_id: d.score for d in cards[role].dimensions},
                        {d.dimension_id: d.dont_know_share for d in cards[role].dimensions},
-                       {d.dimension_id: d.score for d in shared[role].dimensions} if shared else None)
+                       None if whole else {d.dimension_id: d.score for d in shared[role].dimensions} if shared else {})
             for role in sorted(cards, key=_role_order)]
+
+
+def _asked_of_both(questionnaire: Questionnaire, counted: Tally) -> set[str]:
+    """The questions put to someone of management and to someone of the front line (by their role's questions
+    and by the short check): the perception gap compares these only."""
+    def asked(roles: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for role in roles:
+            respondents, counts = counted.by_role.get(role, (0, {}))
+            found |= {q for q, c in counts.items() if (respondents if c.asked is None else c.asked) > 0}
+        return found
+
+    return asked(MANAGEMENT_ROLES) & asked(FRONT_LINE_ROLES) if counted.by_role else set()
 
 
 def _pooled(roles: Sequence[RoleResult], names: Sequence[str], dimension_id: str) -> float | None:

@@ -348,8 +348,8 @@ def _overall(questionnaire: Questionnaire, dimensions: Sequence[DimensionResult]
     return OverallResult(
         score=score,
         balance=balance,
-        coverage=math.fsum(w for _, w in scored) / total_weight,
-        na_share=math.fsum(d.na_share * d.weight for d in dimensions) / total_weight,
+        coverage=math.fsum(w for _, w in scored) / total_weight if total_weight else 0.0,
+        na_share=math.fsum(d.na_share * d.weight for d in dimensions) / total_weight if total_weight else 0.0,
         excluded=tuple(d.dimension_id for d in dimensions if d.score is None),
     )
 

@@ -93,10 +93,16 @@ class _Server:
                 raise ChartExportError(f"Chromium did not render a chart within {EXPORT_TIMEOUT:.0f} s") from None
 
 
+def _chromium() -> set[int]:
+    """kaleido's Chromium: this process's only children are Chromium and choreographer's wrapper around it."""
+    return {pid for pid in processes.tree(os.getpid()) if "chrom" in processes.command(pid)}
+
+
 def _yield_cores() -> None:
-    """Chromium draws at the niceness of the process that asked (a report worker's 10), whatever it set itself."""
-    if os.getpriority(os.PRIO_PROCESS, 0) > 0:
-        processes.share_niceness({pid for pid in processes.tree(os.getpid()) if "chrom" in processes.command(pid)})
+    """Chromium draws at the niceness of the process that asked (a report worker's 10), whatever it set itself.
+    Only root can raise a priority, so only a process run as root has anything to undo (a few ms a chart)."""
+    if os.geteuid() == 0 and os.getpriority(os.PRIO_PROCESS, 0) > 0:
+        processes.share_niceness(_chromium())
 
 
 def _abandon_browser() -> bool:
@@ -112,8 +118,8 @@ def _abandon_browser() -> bool:
     if old is None or server_class is None or not hasattr(old, "_task_queue"):
         log.error("kaleido's server has changed; a Chromium that stopped answering cannot be replaced (see svg.py)")
         return False
-    browsers = {pid for pid in processes.tree(os.getpid()) if "chrom" in processes.command(pid)}
-    for pid in browsers:  # kaleido's only children: Chromium and choreographer's wrapper around it
+    browsers = _chromium()
+    for pid in browsers:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     log.warning("Chromium stopped answering; killed %d of its processes, the next chart starts a new one", len(browsers))

@@ -156,3 +156,24 @@ def test_a_waiting_report_says_its_own_retry_after_not_the_rate_limit_window(
     assert listed.status_code == 200 and "Retry-After" not in listed.headers  # nothing to wait for
     limited = next(r for r in (api.get("/organisations") for _ in range(5)) if r.status_code == 429)
     assert int(limited.headers["Retry-After"]) > REFRESH_SECONDS
+
+
+def test_looking_again_at_a_report_under_way_does_not_use_up_the_limit_but_sending_one_does(
+        limited_app: Flask, seeded: Seeded, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Twenty reports asked for at once are polled as Retry-After says: a look at a job another request sent is not
+    counted against the API's 3 a minute; a request that sends a job is; the report routes' own limit counts all."""
+    from assess.web.api import results
+    from assess.web.report_jobs import Waiting
+
+    sent = {"now": True}
+    monkeypatch.setattr(results, "report_file", lambda *args, **kwargs: Waiting("queued", sent=sent["now"]))
+    limited_app.config["REPORT_POLL_RATE_LIMIT"] = "20 per minute"
+    api = Api(limited_app.test_client(), seeded.api_token)
+    url = f"/assessments/{seeded.assessment_id}/report.pdf"
+    assert api.get(url).status_code == 202  # sends: 1 of 3
+    sent["now"] = False
+    assert [api.get(url).status_code for _ in range(5)] == [202] * 5  # looks: not counted
+    sent["now"] = True
+    assert [api.get(url).status_code for _ in range(3)] == [202, 202, 429]  # sends: 2 and 3 of 3, then refused
+    sent["now"] = False
+    assert api.get(url).status_code == 429  # the API's limit is used up: a look is refused too

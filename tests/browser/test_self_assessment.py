@@ -53,7 +53,8 @@ def run_through(page: Page, base: str, artifacts: Path, name: str) -> None:
     expect(radar).to_have_attribute("data-drawn", "1", timeout=15_000)
     assert radar.locator("svg.main-svg").count() >= 1  # plotly drew the radar
     assert page.locator("#chart-radar .scatterlayer .trace").count() >= 2  # actual and target
-    expect(page.locator(".flags li").filter(has_text="Online gebuchte oder gemeldete Anliegen").first).to_be_visible()  # booking island
+    booking_island = "Online gebuchte oder gemeldete Anliegen"
+    expect(page.locator(".flags li").filter(has_text=booking_island).first).to_be_visible()
     assert no_horizontal_scroll(page)
     page.screenshot(path=str(artifacts / f"{name}-result.png"), full_page=True)
 

@@ -94,3 +94,28 @@ def test_the_perception_gap_compares_the_questions_both_sides_were_asked() -> No
     assert by_role["executive"].scores["processes"] > by_role["service_staff"].scores["processes"]  # each as scored
     assert ev.perception is not None and ev.perception.gaps["processes"] == 0.0
     assert ev.perception.index == 0.0
+
+
+def test_the_perception_gap_leaves_out_what_the_short_check_did_not_ask() -> None:
+    """Management answered the whole questionnaire, the front line the short check (booking only): they agree on the
+    booking, so the channels gap is 0, whatever management said about the chat nobody on the front line saw."""
+    from assess.domain.evaluation import evaluate
+
+    boss = _response({"ch.booking": 3, "ch.chat": 5, "proc.map": 3, "data.master": 3}, "executive",
+                     QUESTIONNAIRE.asked("executive"))
+    staff = _response({"ch.booking": 3}, "service_staff", QUESTIONNAIRE.asked("service_staff", short=True))
+    ev = evaluate(QUESTIONNAIRE, [boss, staff])
+    assert ev.perception is not None and ev.perception.gaps == {"channels": 0.0}
+
+
+def test_no_question_put_to_both_sides_means_no_perception_gap_and_no_error() -> None:
+    from assess.domain.evaluation import evaluate
+
+    only_management = parse_questionnaire(MINI.replace(
+        "      - id: ", "      - roles: [executive, management]\n        id: "), "mini-all-management.yaml")
+    assert all(q.roles for q in only_management.questions())
+    levels = {"ch.booking": 3, "ch.chat": 3, "proc.map": 3, "data.master": 3}
+    boss = _response(levels, "executive", only_management.asked("executive"))
+    staff = _response({}, "service_staff", only_management.asked("service_staff"))
+    ev = evaluate(only_management, [boss, staff])
+    assert ev.perception is None

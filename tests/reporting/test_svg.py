@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 from typing import Any
 
 import plotly.graph_objects as go
@@ -86,6 +87,7 @@ def test_a_chromium_that_stops_answering_is_replaced_not_kept_for_the_process_s_
     assert {pid for pid in tree(os.getpid()) if "chrom" in command(pid)}.isdisjoint(frozen)
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="only a Chromium run as root can raise its own priority")
 def test_a_niced_process_draws_its_charts_at_its_own_niceness() -> None:
     """A report worker runs niced (10) so that respondents come first; a Chromium run as root raises its own
     browser and GPU threads to -8. After a chart every Chromium thread of the process is at 10 or lower priority."""
@@ -103,9 +105,10 @@ def test_a_niced_process_draws_its_charts_at_its_own_niceness() -> None:
         svg.figure_svg({"data": [{"type": "bar", "x": ["a", "b"], "y": [2, 1]}], "layout": {}}, 300, 200)
         chromium = [p for p in processes.tree(os.getpid()) if "chrom" in processes.command(p)]
         threads = [int(t.name) for p in chromium for t in Path(f"/proc/{p}/task").iterdir()]
-        print(len(chromium), min(os.getpriority(os.PRIO_PROCESS, t) for t in threads))
+        raised = [t for t in threads if os.getpriority(os.PRIO_PROCESS, t) < 10]
+        print(len(chromium), min(os.getpriority(os.PRIO_PROCESS, t) for t in threads), len(raised))
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    processes_seen, lowest = map(int, done.stdout.split()[-2:])
-    assert processes_seen > 0 and lowest >= 10
+    processes_seen, lowest, raised = map(int, done.stdout.split()[-3:])
+    assert processes_seen > 0 and lowest >= 10 and raised == 0

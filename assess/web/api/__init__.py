@@ -8,28 +8,26 @@ validated in full before anything is written, and every error is JSON.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, jsonify
+from flask import Flask, current_app, jsonify
 from werkzeug.wrappers import Response
 
 from assess.web.api import errors
 from assess.web.api.auth import authenticate
 from assess.web.api.openapi import openapi_document
 from assess.web.api.routing import OPERATIONS, bp, operation
-from assess.web.limits import REPORT_POLL, limiter
+from assess.web.limits import limiter
 
 DEFAULT_RATE_LIMIT = "300 per minute"  # per route and client address (Flask-Limiter counts a blueprint limit per route)
 
 
-def _counts(response: Response) -> bool:
-    """Asking again for a report that is queued or printing (a 202, as Retry-After told the client) does not use
-    up the API's limit: twenty reports asked for at once would otherwise lock their client out before they are
-    printed. Those looks have their own, higher limit (REPORT_POLL_RATE_LIMIT on the report routes)."""
-    return not g.get(REPORT_POLL, False)
+def api_rate_limit() -> str:
+    return str(current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT))
+
 
 
 bp.before_request(authenticate)
 errors.init_blueprint(bp)
-limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT), deduct_when=_counts)(bp)
+limiter.limit(api_rate_limit)(bp)
 
 
 @operation("GET", "/openapi.json", summary="This API's OpenAPI 3.1 document", tag="meta", public=True)

@@ -39,8 +39,24 @@ _ASK_AGAIN = {"Location": "Where to ask again.", "Retry-After": "Seconds to wait
 
 
 REPORT_POLL_RATE_LIMIT = "1200 per minute"  # every request to a report route, looks at a job under way included
-_report_polls = limiter.shared_limit(lambda: current_app.config.get("REPORT_POLL_RATE_LIMIT", REPORT_POLL_RATE_LIMIT),
-                                     scope="api-report", override_defaults=False)  # the API's limit applies as well
+
+
+def _counts(response: Response) -> bool:
+    """Asking again for a report that is queued or printing (a 202, as Retry-After told the client) does not use
+    up the API's limit on the report routes: twenty reports asked for at once would otherwise lock their client
+    out before they are printed; nor does a request the other limit refused. Every request counts against the
+    report routes' own limit."""
+    return response.status_code != 429 and not g.get(REPORT_POLL, False)
+
+
+def _report_limits(view: Any) -> Any:
+    """The report routes' limits, in place of the blueprint's: the API's own (looks at a job under way not
+    counted) and a shared one that counts every request, checked and counted before the view."""
+    from assess.web.api import api_rate_limit
+
+    view = limiter.limit(api_rate_limit, deduct_when=_counts)(view)
+    return limiter.shared_limit(lambda: current_app.config.get("REPORT_POLL_RATE_LIMIT", REPORT_POLL_RATE_LIMIT),
+                                scope="api-report")(view)
 _WAITING = (OtherResponse(202, "Queued or printing: ask again at Location after Retry-After seconds.", ReportJob, _ASK_AGAIN),
             OtherResponse(503, "Printing failed (`error` says why); `retry` prints it again.", ReportJob, _ASK_AGAIN))
 
@@ -48,7 +64,7 @@ _WAITING = (OtherResponse(202, "Queued or printing: ask again at Location after 
 @operation("GET", "/assessments/<int:assessment_id>/report.pdf", summary="The board report as PDF: 200 with the file "
            "once it is printed; until then 202 with its state, a Location to ask again and Retry-After", tag=TAG,
            media_type="application/pdf", query=ReportQuery, others=_WAITING)
-@_report_polls
+@_report_limits
 def report_pdf(assessment_id: int, query: ReportQuery) -> Response:
     return _report(assessment_id, query, "pdf")
 
@@ -56,7 +72,7 @@ def report_pdf(assessment_id: int, query: ReportQuery) -> Response:
 @operation("GET", "/assessments/<int:assessment_id>/report.docx", summary="The same report as an editable Word "
            "document (DOCX): 200 with the file once it is built; until then 202 as for the PDF", tag=TAG,
            media_type=FORMATS["docx"].mimetype, query=ReportQuery, others=_WAITING)
-@_report_polls
+@_report_limits
 def report_docx(assessment_id: int, query: ReportQuery) -> Response:
     return _report(assessment_id, query, "docx")
 
