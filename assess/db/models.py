@@ -173,6 +173,24 @@ class Consensus(SQLModel, table=True):
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
 
+class PlanItem(SQLModel, table=True):
+    """One measure of an assessment's roadmap as the client carries it out: who owns it, by when, how far it is."""
+
+    __tablename__ = "plan_item"
+    __table_args__ = (UniqueConstraint("assessment_id", "measure_id", name="uq_plan_item_assessment_measure"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(sa_column=_fk("assessment.id"))
+    measure_id: str = Field(max_length=80)
+    owner: str = Field(default="", max_length=200)
+    due: dt.date | None = None
+    status: str = Field(default="open", max_length=20)  # open, in_progress, done, dropped (see services.action_plan)
+    reason: str = Field(default="", max_length=500)  # why it was dropped
+    notes: str = Field(default="", max_length=2000)
+    updated_by: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
 class AssessmentScore(SQLModel, table=True):
     """An assessment's result of record per dimension, stored when it changes: the input of peer figures.
 

@@ -48,6 +48,7 @@ SCOPE: dict[str, tuple[str, str | None]] = {
     "respondent": ("assessment_id", "assessment"),
     "answer": ("respondent_id", "respondent"),
     "consensus": ("assessment_id", "assessment"),
+    "plan_item": ("assessment_id", "assessment"),
     "assessment_score": ("assessment_id", "assessment"),
     "peer_aggregate": ("workspace_id", "workspace"),
     "peer_published": ("workspace_id", "workspace"),

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from assess.cache import assessment_tag, shared_cache
 from assess.catalog import Catalog
 from assess.db import repo
-from assess.db.models import AnswerRow, Assessment, AssessmentScore, Consensus, Organisation, Respondent
+from assess.db.models import AnswerRow, Assessment, AssessmentScore, Consensus, Organisation, PlanItem, Respondent
 from assess.db.session import after_commit, checkpoint
 from assess.services import derived, peers
 from assess.services.audit import Actor, record
@@ -64,7 +64,7 @@ def delete_respondents(session: Session, ids: Collection[int], *, copies: bool =
 
 
 def delete_assessments(session: Session, ids: Collection[int]) -> Counter[str]:
-    """Delete assessments with their respondents, answers and consensus."""
+    """Delete assessments with their respondents, answers, consensus and action plan."""
     if not ids:
         return Counter()
     organisations = session.exec(select(Assessment.organisation_id).where(col(Assessment.id).in_(list(ids)))).all()
@@ -73,6 +73,7 @@ def delete_assessments(session: Session, ids: Collection[int]) -> Counter[str]:
     respondents = session.exec(select(Respondent.id).where(col(Respondent.assessment_id).in_(list(ids)))).all()
     counts = delete_respondents(session, [r for r in respondents if r is not None], copies=False)
     counts["consensus"] += _delete(session, Consensus, col(Consensus.assessment_id), ids)
+    counts["plan_item"] += _delete(session, PlanItem, col(PlanItem.assessment_id), ids)
     counts["assessment_score"] += _delete(session, AssessmentScore, col(AssessmentScore.assessment_id), ids)
     # A follow-up of a deleted assessment stays, without its link to the deleted one.
     session.execute(update(Assessment).where(col(Assessment.previous_id).in_(list(ids)))

@@ -29,6 +29,7 @@ ACTIONS = {
     "workshop_agree": _l("Agreed a level in the workshop"),
     "workshop_clear": _l("Removed a level agreed in the workshop"),
     "workshop_defer": _l("Deferred a workshop item"),
+    "plan_update": _l("Changed the action plan"),
     "set_brand": _l("Changed the look of the reports"),
     "set_retention": _l("Changed the retention period"),
     "create_user": _l("Created the account"),
