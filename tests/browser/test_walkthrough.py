@@ -92,6 +92,7 @@ def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walk]:
             "dashboard": "/w/", "organisation": f"/w/org/{organisation_id}", "assessment": f"/w/assessment/{a}",
             "results": f"/w/assessment/{a}/results", "workshop": f"/w/assessment/{a}/workshop/1",
             "agenda": f"/w/assessment/{a}/agenda", "agenda-item": f"/w/assessment/{a}/agenda/1", "team": "/w/team",
+            "plan": f"/w/assessment/{a}/plan",
             "audit": "/w/audit", "questionnaires": "/w/questionnaires", "tokens": "/w/tokens", "password": "/w/password",
         }
         yield Walk(f"http://127.0.0.1:{server.server_port}", app, a, organisation_id, t, o, pages)
@@ -144,7 +145,7 @@ def axe_violations(page: Page) -> list[str]:
 
 PUBLIC = ["home", "privacy", "start", "login", "not-found", "survey-page", "review", "paused", "result", "answers",
           "delete-own"]
-WORKSPACE = ["dashboard", "organisation", "assessment", "results", "workshop", "agenda", "agenda-item", "team", "audit",
+WORKSPACE = ["dashboard", "organisation", "assessment", "results", "workshop", "agenda", "agenda-item", "plan", "team", "audit",
              "questionnaires", "tokens", "password"]
 
 
@@ -165,7 +166,7 @@ def test_no_page_is_wider_than_the_screen_and_none_has_a_serious_accessibility_v
             problems["axe"] = violations
         if problems:
             found[name] = problems
-        if name in ("result", "results", "agenda-item", "survey-page"):
+        if name in ("result", "results", "agenda-item", "survey-page", "plan"):
             page.screenshot(path=str(artifacts / f"walk-{size}-{name}.png"), full_page=True)
     context.close()
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)

@@ -98,3 +98,44 @@ def test_a_dropped_measure_keeps_its_reason_and_the_plan_goes_with_its_assessmen
         counts = delete_assessments(session, [seeded.assessment_id])
         session.commit()
         assert counts["plan_item"] == 1 and session.exec(select(PlanItem)).all() == []
+
+
+def test_the_consultant_keeps_the_plan_on_its_page(app: Flask) -> None:
+    from tests.web.conftest import csrf_of
+    from tests.web.workspace_data import login
+
+    seeded = seed_workspace(app, "Plan")
+    client = app.test_client()
+    login(client, seeded.email)
+    url = f"/w/assessment/{seeded.assessment_id}/plan"
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert html.count('data-testid="plan-item"') >= 1 and "0 von" in html
+    with Session(app.extensions["assess.engine"]) as session:
+        measure = action_plan.entries(session, app.extensions["assess.catalog"], _assessment(session, seeded), "de")[0]
+    form = {"csrf_token": csrf_of(html), "m0-measure": measure.measure_id, "m0-owner": "Herr Yilmaz",
+            "m0-due": "2027-02-28", "m0-status": "done", "m0-reason": "", "m0-notes": "Abnahme im Lenkungskreis"}
+    saved = client.post(f"{url}/0", data=form)
+    assert saved.status_code == 302
+    again = client.get(url).get_data(as_text=True)
+    assert "Herr Yilmaz" in again and "Abnahme im Lenkungskreis" in again and "1 von" in again
+    refused = client.post(f"{url}/0", data={**form, "m0-status": "dropped", "m0-owner": "Frau Ott"})
+    assert refused.status_code == 400 and "warum die Maßnahme entfällt" in refused.get_data(as_text=True)
+    with Session(app.extensions["assess.engine"]) as session:
+        assert [row.owner for row in session.exec(select(PlanItem)).all()] == ["Herr Yilmaz"]  # nothing stored
+
+
+def test_another_workspace_sees_and_changes_nothing_of_the_plan(app: Flask) -> None:
+    from tests.web.conftest import csrf_of
+    from tests.web.workspace_data import login
+
+    alpha, beta = seed_workspace(app, "Alpha"), seed_workspace(app, "Beta")
+    client = app.test_client()
+    login(client, beta.email)
+    url = f"/w/assessment/{alpha.assessment_id}/plan"
+    assert client.get(url).status_code == 404
+    token = csrf_of(client.get(f"/w/assessment/{beta.assessment_id}/plan").get_data(as_text=True))
+    assert client.post(f"{url}/0", data={"csrf_token": token, "m0-measure": "m.x", "m0-status": "done"}).status_code == 404
+    with Session(app.extensions["assess.engine"]) as session:
+        assert session.exec(select(PlanItem)).all() == []

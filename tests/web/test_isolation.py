@@ -23,7 +23,7 @@ def _id_rules(app: Flask) -> list[Rule]:
 def _ids(seeded: Seeded) -> dict[str, object]:
     return {"organisation_id": seeded.organisation_id, "assessment_id": seeded.assessment_id,
             "respondent_id": seeded.respondent_ids[0], "token_id": seeded.api_token_id, "user_id": seeded.user_id,
-            "number": 1, "fmt": "csv"}
+            "number": 1, "index": 0, "fmt": "csv"}
 
 
 def _build(rule: Rule, values: dict[str, object]) -> str:

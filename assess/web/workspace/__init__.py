@@ -41,4 +41,4 @@ def assessment_or_404(assessment_id: int) -> tuple[Assessment, Organisation]:
     return found
 
 
-from assess.web.workspace import clients_views, results_views  # noqa: E402,F401  (registers the views)
+from assess.web.workspace import clients_views, plan_views, results_views  # noqa: E402,F401  (registers the views)

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from assess.domain.answers import ROLES
+from assess.services import action_plan
 from assess.services.assessments import INDUSTRIES, SIZES
 from assess.services.clients import NAME_LENGTH, TITLE_LENGTH
 from assess.web.forms import INDUSTRY_LABELS, ROLE_LABELS, SIZE_LABELS, LanguageField
@@ -68,3 +69,19 @@ class BulkInviteForm(FlaskForm):
         DataRequired(message=REQUIRED), Length(max=BULK_TEXT_LENGTH, message=TOO_LONG), StorableText()])
     language = LanguageField(_l("Language of the questionnaire"))
     batch = HiddenField(default=lambda: secrets.token_urlsafe(12))  # one list is invited once, however often it is sent
+
+
+class PlanItemForm(FlaskForm):
+    """One measure of the action plan; the service checks the measure and that a dropped one has its reason."""
+
+    measure = HiddenField(validators=[DataRequired(message=REQUIRED), Length(max=80, message=TOO_LONG)])
+    owner = StringField(_l("Owner"), filters=[_stripped], validators=[
+        Optional(), Length(max=action_plan.LIMITS["owner"], message=TOO_LONG), StorableText()])
+    due = DateField(_l("Due"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=[SelectChoice(k, _l(action_plan.STATUS_LABELS[k]))
+                                                for k in action_plan.STATUSES])
+    reason = StringField(_l("Why dropped"), filters=[_stripped], validators=[
+        Optional(), Length(max=action_plan.LIMITS["reason"], message=TOO_LONG), StorableText()])
+    notes = TextAreaField(_l("Notes and evidence"), filters=[_stripped], validators=[
+        Optional(), Length(max=action_plan.LIMITS["notes"], message=TOO_LONG), StorableText()])
+
